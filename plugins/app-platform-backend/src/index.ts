@@ -1,0 +1,1 @@
+export { appPlatformPlugin as default } from './plugin';

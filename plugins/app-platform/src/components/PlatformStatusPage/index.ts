@@ -1,0 +1,1 @@
+export { PlatformStatusPage } from './PlatformStatusPage';
