@@ -64,6 +64,12 @@ describe('appPlatformPlugin', () => {
     });
     const res = await request(server).get('/api/app-platform/openapi.json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(['/api/app-platform/health']);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/app-platform/health',
+        '/api/app-platform/clusters',
+        '/api/app-platform/applications',
+      ]),
+    );
   });
 });

@@ -2,9 +2,35 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { appPlatformPermissions } from '@internal/plugin-app-platform-common';
+import {
+  applicationResourceRef,
+  isApplicationOwnerRule,
+  isServerOwnerRule,
+  serverProvidersExtensionPoint,
+  serverResourceRef,
+} from '@internal/plugin-app-platform-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { ApplicationService } from './applications/ApplicationService';
+import { ApplicationStore } from './applications/ApplicationStore';
+import { NamespaceTemplates } from './applications/NamespaceTemplates';
+import { registerApplicationRoutes } from './applications/registerApplicationRoutes';
+import { AuditLog } from './audit/AuditLog';
+import { ClusterRegistry } from './clusters/ClusterRegistry';
+import { ClusterStore } from './clusters/ClusterStore';
+import { registerClusterRoutes } from './clusters/registerClusterRoutes';
+import { TokenCipher } from './clusters/TokenCipher';
 import { migrateDatabase } from './database/migrateDatabase';
 import { HealthService } from './health/HealthService';
+import { KubeClients } from './kube/KubeClients';
 import { createRouter } from './router';
+import { registerServerRoutes } from './servers/registerServerRoutes';
+import {
+  ScheduledServerProvider,
+  ServerInventory,
+} from './servers/ServerInventory';
 
 /**
  * The App Platform backend plugin: REST API, database, reconciler and
@@ -15,20 +41,122 @@ import { createRouter } from './router';
 export const appPlatformPlugin = createBackendPlugin({
   pluginId: 'app-platform',
   register(env) {
+    const serverProviders: ScheduledServerProvider[] = [];
+    env.registerExtensionPoint(serverProvidersExtensionPoint, {
+      addServerProvider(provider, options) {
+        serverProviders.push({ provider, schedule: options?.schedule });
+      },
+    });
+
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        notifications: notificationService,
       },
-      async init({ database, httpRouter, logger }) {
+      async init({
+        config,
+        database,
+        httpRouter,
+        httpAuth,
+        logger,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        catalog,
+        auth,
+        notifications,
+      }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await migrateDatabase(knex);
         }
 
+        const kube = KubeClients.create();
+        const audit = AuditLog.create({ knex });
+        const clusterStore = ClusterStore.create({
+          knex,
+          cipher: TokenCipher.fromConfig(config),
+        });
+        const clusters = ClusterRegistry.create({
+          knex,
+          store: clusterStore,
+          kube,
+          audit,
+          logger,
+          config,
+        });
+        const templates = NamespaceTemplates.fromConfig(config);
+        const applicationStore = ApplicationStore.create({ knex });
+        const applications = ApplicationService.create({
+          knex,
+          store: applicationStore,
+          clusters,
+          kube,
+          templates,
+          catalog,
+          audit,
+          logger,
+        });
+
+        permissionsRegistry.addPermissions(appPlatformPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: applicationResourceRef,
+          rules: [isApplicationOwnerRule],
+          getResources: async names => {
+            const owners = await applications.owners(names);
+            return names.map(name => {
+              const owner = owners.get(name);
+              return owner ? { owner } : undefined;
+            });
+          },
+        });
+
+        await clusters.syncFromConfig(config);
+        await scheduler.scheduleTask({
+          id: 'app-platform-cluster-health',
+          scope: 'global',
+          frequency: config.has('appPlatform.healthProbe.frequency')
+            ? readDurationFromConfig(config, { key: 'appPlatform.healthProbe.frequency' })
+            : { seconds: 30 },
+          timeout: { minutes: 5 },
+          fn: () => clusters.probeAll(),
+        });
+
+        const servers = ServerInventory.fromConfig(config, {
+          knex,
+          logger,
+          catalog,
+          auth,
+          notifications,
+          extraProviders: serverProviders,
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: serverResourceRef,
+          rules: [isServerOwnerRule],
+          getResources: ids => servers.owners(ids),
+        });
+        await servers.schedule(scheduler);
+
         const health = HealthService.create({ knex });
-        httpRouter.use(await createRouter({ health }));
+        httpRouter.use(
+          await createRouter({
+            health,
+            registrations: [
+              registerClusterRoutes({ registry: clusters, httpAuth, permissions }),
+              registerApplicationRoutes({ applications, templates, httpAuth, permissions }),
+              registerServerRoutes({ servers: servers.service, httpAuth, permissions }),
+            ],
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info('App Platform backend is ready');
       },

@@ -9,3 +9,6 @@ export * from './states';
 export * from './names';
 export * from './health';
 export * from './client/AppPlatformClient';
+export * from './permissions';
+export * from './types';
+export * from './servers';

@@ -24,11 +24,12 @@ export type ApplicationState =
   | 'failed';
 
 /**
- * Health of a registered cluster. Only healthy clusters receive commands.
+ * Health of a registered cluster. Only healthy clusters receive commands;
+ * `unknown` until the first probe.
  *
  * @public
  */
-export type ClusterHealth = 'healthy' | 'unreachable';
+export type ClusterHealth = 'unknown' | 'healthy' | 'unreachable';
 
 /**
  * State of a deployment record: one attempt to put a version on clusters.

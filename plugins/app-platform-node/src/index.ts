@@ -1,7 +1,7 @@
 /**
- * Node.js library of the App Platform: extension points and service refs
- * through which other backend packages extend the app-platform backend
- * plugin (server providers, namespace templates, middleware definitions).
+ * Node.js library of the App Platform: extension points, permission rules and
+ * conditions through which other backend packages (permission policies,
+ * modules of the `app-platform` plugin) work with the platform.
  *
  * @packageDocumentation
  */
@@ -12,3 +12,6 @@
  * @public
  */
 export const APP_PLATFORM_PLUGIN_ID = 'app-platform';
+
+export * from './permissions/ownerRules';
+export * from './servers';

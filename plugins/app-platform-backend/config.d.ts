@@ -1,0 +1,113 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** App Platform for Backstage. */
+  appPlatform?: {
+    /**
+     * Key that encrypts cluster tokens at rest (AES-256-GCM): 32 bytes as
+     * base64 or 64 hex characters. Required as soon as a cluster is registered.
+     * @visibility secret
+     */
+    encryptionKey?: string;
+
+    /**
+     * Groups (entity refs, e.g. `group:default/platform-admins`) whose members
+     * may do anything in the App Platform, such as registering clusters.
+     */
+    admins?: string[];
+
+    /**
+     * Clusters the platform deploys to. More can be registered through the API
+     * by admins; those from config cannot be removed through the API.
+     */
+    clusters?: Array<{
+      /** Unique name, an RFC 1123 label. */
+      name: string;
+      /** URL of the Kubernetes API server, e.g. https://10.0.0.1:6443. */
+      url: string;
+      /** PEM (or base64 of PEM) of the CA that signed the API server's certificate. */
+      caData?: string;
+      /** File holding the CA PEM, instead of caData. */
+      caFile?: string;
+      /**
+       * Service-account token the platform acts with.
+       * @visibility secret
+       */
+      token?: string;
+      /** File holding the token, instead of token. */
+      tokenFile?: string;
+      /** Whether the cluster runs tests or production. */
+      environment: 'test' | 'production';
+      /** Free labels, shown in the portal and catalog. */
+      labels?: { [name: string]: string };
+      /** Turns TLS verification off. Only for clusters without a usable CA. */
+      skipTLSVerify?: boolean;
+    }>;
+
+    /** How often and how patiently clusters are probed for health. */
+    healthProbe?: {
+      /** Defaults to 30 seconds. */
+      frequency?: HumanDuration | string;
+      /** Defaults to 10 seconds. */
+      timeout?: HumanDuration | string;
+    };
+
+    /** Namespace templates: what a fresh application namespace gets. */
+    namespaceTemplates?: {
+      /**
+       * Folder of `<name>.yaml` files (multi-document YAML of namespaced
+       * objects), relative to the backend's working directory.
+       */
+      directory?: string;
+    };
+    /** The server inventory and its expiry alerts. */
+    servers?: {
+      /** Days before expiry at which owners are notified; defaults to 30, 7 and 1. */
+      expiryThresholds?: number[];
+      /** When the expiry scan runs; defaults to daily. */
+      expiryScan?: {
+        frequency: HumanDuration | string | { cron: string };
+        timeout?: HumanDuration | string;
+        initialDelay?: HumanDuration | string;
+      };
+      /** Where servers are imported from, each on its own schedule. */
+      providers?: Array<{
+        /** Unique name, stored as the servers' provider; `manual` is reserved. */
+        name: string;
+        /** `file`: a YAML/JSON list; `alibaba-ecs`: Alibaba Cloud ECS instances. */
+        type: 'file' | 'alibaba-ecs';
+        /** Defaults to hourly. */
+        schedule?: {
+          frequency: HumanDuration | string | { cron: string };
+          timeout?: HumanDuration | string;
+          initialDelay?: HumanDuration | string;
+        };
+        /** Owner Group of servers whose record (or `owner` tag) names none. */
+        defaultOwner?: string;
+        /** `file`: path of the list, relative to the backend's working directory. */
+        path?: string;
+        /** `alibaba-ecs`: the RAM user's AccessKey id. */
+        accessKeyId?: string;
+        /**
+         * `alibaba-ecs`: the RAM user's AccessKey secret.
+         * @visibility secret
+         */
+        accessKeySecret?: string;
+        /** `alibaba-ecs`: region ids to list, e.g. cn-hangzhou. */
+        regions?: string[];
+        /** `alibaba-ecs`: `host[:port]` of the ECS API instead of each region's endpoint. */
+        endpoint?: string;
+        /** `alibaba-ecs`: `https` (default) or `http`, for a local endpoint. */
+        protocol?: 'http' | 'https';
+        /** `alibaba-ecs`: instance tag naming the owner Group; defaults to `owner`. */
+        ownerTag?: string;
+        /** `alibaba-ecs`: instances per DescribeInstances page; defaults to 100. */
+        pageSize?: number;
+        /** `alibaba-ecs`: retries of a throttled call; defaults to 5. */
+        maxRetries?: number;
+        /** `alibaba-ecs`: first backoff delay in milliseconds; defaults to 1000. */
+        retryBaseDelayMs?: number;
+      }>;
+    };
+  };
+}

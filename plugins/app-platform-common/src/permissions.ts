@@ -1,0 +1,104 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Resource type of applications in the permission framework.
+ *
+ * @public
+ */
+export const APPLICATION_RESOURCE_TYPE = 'app-platform-application';
+
+/**
+ * Resource type of servers in the permission framework.
+ *
+ * @public
+ */
+export const SERVER_RESOURCE_TYPE = 'app-platform-server';
+
+/**
+ * Registering, changing and removing clusters: platform admins only.
+ *
+ * @public
+ */
+export const clusterManagePermission = createPermission({
+  name: 'app-platform.cluster.manage',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Creating an application.
+ *
+ * @public
+ */
+export const applicationCreatePermission = createPermission({
+  name: 'app-platform.application.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Reading an application.
+ *
+ * @public
+ */
+export const applicationReadPermission = createPermission({
+  name: 'app-platform.application.read',
+  attributes: { action: 'read' },
+  resourceType: APPLICATION_RESOURCE_TYPE,
+});
+
+/**
+ * Changing an application's description or owner.
+ *
+ * @public
+ */
+export const applicationUpdatePermission = createPermission({
+  name: 'app-platform.application.update',
+  attributes: { action: 'update' },
+  resourceType: APPLICATION_RESOURCE_TYPE,
+});
+
+/**
+ * Deleting an application (and its namespaces).
+ *
+ * @public
+ */
+export const applicationDeletePermission = createPermission({
+  name: 'app-platform.application.delete',
+  attributes: { action: 'delete' },
+  resourceType: APPLICATION_RESOURCE_TYPE,
+});
+
+/**
+ * Recording a server by hand (imported servers come from providers).
+ *
+ * @public
+ */
+export const serverCreatePermission = createPermission({
+  name: 'app-platform.server.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Changing or removing a server record.
+ *
+ * @public
+ */
+export const serverManagePermission = createPermission({
+  name: 'app-platform.server.manage',
+  attributes: { action: 'update' },
+  resourceType: SERVER_RESOURCE_TYPE,
+});
+
+/**
+ * Every permission of the App Platform, for registration with the framework.
+ *
+ * @public
+ */
+export const appPlatformPermissions = [
+  clusterManagePermission,
+  applicationCreatePermission,
+  applicationReadPermission,
+  applicationUpdatePermission,
+  applicationDeletePermission,
+  serverCreatePermission,
+  serverManagePermission,
+];
