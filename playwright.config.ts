@@ -18,7 +18,7 @@ export default defineConfig({
   outputDir: 'test-results/playwright',
 
   webServer: {
-    command: 'backstage-cli repo start',
+    command: './platform start',
     // The dev server answers once its first bundle is built; the backend's
     // readiness is awaited by the tests themselves through its health endpoint.
     url: 'http://localhost:3000',
@@ -27,7 +27,7 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
-      APP_CONFIG_backend_database_connection_directory: dataDir,
+      APP_PLATFORM_DATA_DIR: dataDir,
     },
   },
 

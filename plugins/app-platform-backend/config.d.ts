@@ -44,6 +44,15 @@ export interface Config {
       skipTLSVerify?: boolean;
     }>;
 
+    /** How the platform's objects appear in the software catalog. */
+    catalog?: {
+      /**
+       * Owner of the cluster entities; defaults to the first of `admins`,
+       * else group:default/platform-admins.
+       */
+      clusterOwner?: string;
+    };
+
     /** How often and how patiently clusters are probed for health. */
     healthProbe?: {
       /** Defaults to 30 seconds. */

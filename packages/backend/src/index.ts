@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionPolicyModule } from './modules/permissionPolicyModule';
 
 const backend = createBackend();
 
@@ -41,9 +42,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The App Platform policy: admins (appPlatform.admins) may do anything, owners
+// manage their applications and servers, everyone reads.
+backend.add(permissionPolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
@@ -69,6 +70,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// App Platform
 backend.add(import('@internal/plugin-app-platform-backend'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-app-platform'));
 backend.add(import('@internal/plugin-catalog-backend-module-app-platform'));

@@ -13,6 +13,7 @@ import {
 } from '@internal/plugin-app-platform-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { ApplicationService } from './applications/ApplicationService';
 import { ApplicationStore } from './applications/ApplicationStore';
 import { NamespaceTemplates } from './applications/NamespaceTemplates';
@@ -119,6 +120,9 @@ export const appPlatformPlugin = createBackendPlugin({
             });
           },
         });
+        const isAllowedOnApplication = createConditionAuthorizer(
+          permissionsRegistry.getPermissionRuleset(applicationResourceRef),
+        );
 
         await clusters.syncFromConfig(config);
         await scheduler.scheduleTask({
@@ -152,7 +156,13 @@ export const appPlatformPlugin = createBackendPlugin({
             health,
             registrations: [
               registerClusterRoutes({ registry: clusters, httpAuth, permissions }),
-              registerApplicationRoutes({ applications, templates, httpAuth, permissions }),
+              registerApplicationRoutes({
+                applications,
+                templates,
+                httpAuth,
+                permissions,
+                isAllowed: isAllowedOnApplication,
+              }),
               registerServerRoutes({ servers: servers.service, httpAuth, permissions }),
             ],
           }),

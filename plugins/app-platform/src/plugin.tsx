@@ -9,6 +9,8 @@ import { AppPlatformClient } from '@internal/plugin-app-platform-common';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { appPlatformApiRef } from './api/appPlatformApiRef';
 import { rootRouteRef } from './routes';
+import { clusterExtensions, clustersRouteRef } from './clusters/clusterExtensions';
+import { serverExtensions, serversRouteRef } from './servers/serverExtensions';
 
 /** The REST client, built on the app's discovery and authenticated fetch. */
 export const appPlatformApi = ApiBlueprint.make({
@@ -42,8 +44,10 @@ export const appPlatformPage = PageBlueprint.make({
  */
 export const appPlatformPlugin = createFrontendPlugin({
   pluginId: 'app-platform',
-  extensions: [appPlatformApi, appPlatformPage],
+  extensions: [appPlatformApi, appPlatformPage, ...clusterExtensions, ...serverExtensions],
   routes: {
     root: rootRouteRef,
+    clusters: clustersRouteRef,
+    servers: serversRouteRef,
   },
 });

@@ -2,12 +2,16 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { AppPlatformClient } from '@internal/plugin-app-platform-common';
+import { AppPlatformEntityProvider } from './platform/AppPlatformEntityProvider';
+import { ServerEntityProvider } from './servers/ServerEntityProvider';
 
 /**
- * Catalog module of the App Platform. It will emit applications as `System`
- * entities and clusters, servers and middleware instances as `Resource`
- * entities through an entity provider (the "Clusters and applications" issue);
- * until then it only announces itself.
+ * Catalog module of the App Platform: applications become `System` entities
+ * and clusters `Resource` entities of type `kubernetes-cluster`
+ * (AppPlatformEntityProvider); servers become `Resource` entities of type
+ * `server` (ServerEntityProvider).
  *
  * @public
  */
@@ -16,9 +20,51 @@ export const catalogModuleAppPlatform = createBackendModule({
   moduleId: 'app-platform',
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger },
-      async init({ logger }) {
-        logger.debug('App Platform catalog module loaded; no entity providers yet');
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        scheduler: coreServices.scheduler,
+        catalog: catalogProcessingExtensionPoint,
+      },
+      async init({ config, logger, auth, discovery, scheduler, catalog }) {
+        const client = AppPlatformClient.create({ discovery });
+        catalog.addEntityProvider(
+          AppPlatformEntityProvider.create({
+            client,
+            auth,
+            logger,
+            clusterOwner:
+              config.getOptionalString('appPlatform.catalog.clusterOwner') ??
+              config.getOptionalStringArray('appPlatform.admins')?.[0] ??
+              'group:default/platform-admins',
+            // Frequent and cheap: applies only what changed, so new
+            // applications reach the catalog within seconds.
+            deltaRunner: scheduler.createScheduledTaskRunner({
+              frequency: { seconds: 3 },
+              timeout: { seconds: 30 },
+              scope: 'local',
+            }),
+            fullRunner: scheduler.createScheduledTaskRunner({
+              frequency: { minutes: 30 },
+              timeout: { minutes: 5 },
+            }),
+          }),
+        );
+        catalog.addEntityProvider(
+          ServerEntityProvider.create({
+            client,
+            auth,
+            logger,
+            // One cheap REST call; the catalog skips unchanged entities.
+            taskRunner: scheduler.createScheduledTaskRunner({
+              frequency: { minutes: 2 },
+              timeout: { minutes: 2 },
+              initialDelay: { seconds: 15 },
+            }),
+          }),
+        );
       },
     });
   },

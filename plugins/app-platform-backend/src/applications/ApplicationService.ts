@@ -40,7 +40,6 @@ const MANAGED_SELECTOR = `${APP_PLATFORM_LABELS.managedBy}=${APP_PLATFORM_LABELS
  * idempotent (server-side apply), so re-running converges instead of failing.
  */
 export class ApplicationService {
-  private readonly changeListeners: Array<() => void> = [];
 
   private constructor(
     private readonly knex: Knex,
@@ -77,10 +76,6 @@ export class ApplicationService {
     return service;
   }
 
-  /** Called whenever an application is created, changed or removed. */
-  onChange(listener: () => void): void {
-    this.changeListeners.push(listener);
-  }
 
   list(): Promise<Application[]> {
     return this.store.list();
@@ -141,7 +136,6 @@ export class ApplicationService {
         trx,
       );
     });
-    this.changed();
 
     const application = await this.get(input.name);
     const connections = await this.clusters.healthyConnections();
@@ -151,7 +145,6 @@ export class ApplicationService {
         limit(() => this.ensureNamespace(application, connection)),
       ),
     );
-    this.changed();
     return this.get(input.name);
   }
 
@@ -186,7 +179,6 @@ export class ApplicationService {
       const connections = await this.clusters.healthyConnections();
       await Promise.all(connections.map(c => this.ensureNamespace(updated, c)));
     }
-    this.changed();
     return this.get(name);
   }
 
@@ -247,7 +239,6 @@ export class ApplicationService {
         trx,
       );
     });
-    this.changed();
   }
 
   /**
@@ -279,7 +270,6 @@ export class ApplicationService {
         );
       }
     }
-    this.changed();
   }
 
   private async ensureNamespace(
@@ -351,7 +341,4 @@ export class ApplicationService {
     return ref;
   }
 
-  private changed(): void {
-    for (const listener of this.changeListeners) listener();
-  }
 }

@@ -2,13 +2,19 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { PolicyDecision, ResourcePermission } from '@backstage/plugin-permission-common';
+import { Request } from 'express';
 import {
   applicationCreatePermission,
   applicationDeletePermission,
   applicationReadPermission,
   applicationUpdatePermission,
 } from '@internal/plugin-app-platform-common';
-import { actorOf, authorizeRequest } from '../permissions/authorizeRequest';
+import {
+  actorOf,
+  authorizeRequest,
+  authorizeResource,
+} from '../permissions/authorizeRequest';
 import { AppPlatformRouter } from '../router';
 import { ApplicationService } from './ApplicationService';
 import { NamespaceTemplates } from './NamespaceTemplates';
@@ -19,8 +25,24 @@ export function registerApplicationRoutes(options: {
   templates: NamespaceTemplates;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** Applies a policy decision to an application (the plugin's owner rules). */
+  isAllowed: (decision: PolicyDecision, application: { owner: string }) => boolean;
 }) {
-  const { applications, templates, httpAuth, permissions } = options;
+  const { applications, templates, httpAuth, permissions, isAllowed } = options;
+
+  /** Loads the application (404 first) and checks the permission on it. */
+  async function authorizeOn(req: Request, name: string, permission: ResourcePermission) {
+    const credentials = await httpAuth.credentials(req);
+    const application = await applications.get(name);
+    await authorizeResource(permissions, credentials, {
+      permission,
+      resourceRef: name,
+      resource: application,
+      isAllowed,
+    });
+    return { credentials, application };
+  }
+
   return (router: AppPlatformRouter) => {
     router.get('/namespace-templates', async (_req, res) => {
       res.json({ items: templates.names() });
@@ -31,12 +53,7 @@ export function registerApplicationRoutes(options: {
     });
 
     router.get('/applications/:name', async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const application = await applications.get(req.params.name);
-      await authorizeRequest(permissions, credentials, {
-        permission: applicationReadPermission,
-        resourceRef: application.name,
-      });
+      const { application } = await authorizeOn(req, req.params.name, applicationReadPermission);
       res.json(application);
     });
 
@@ -51,12 +68,7 @@ export function registerApplicationRoutes(options: {
     });
 
     router.patch('/applications/:name', async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      await applications.get(req.params.name);
-      await authorizeRequest(permissions, credentials, {
-        permission: applicationUpdatePermission,
-        resourceRef: req.params.name,
-      });
+      const { credentials } = await authorizeOn(req, req.params.name, applicationUpdatePermission);
       res.json(
         await applications.update(req.params.name, req.body, {
           actor: actorOf(credentials),
@@ -66,12 +78,7 @@ export function registerApplicationRoutes(options: {
     });
 
     router.delete('/applications/:name', async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      await applications.get(req.params.name);
-      await authorizeRequest(permissions, credentials, {
-        permission: applicationDeletePermission,
-        resourceRef: req.params.name,
-      });
+      const { credentials } = await authorizeOn(req, req.params.name, applicationDeletePermission);
       await applications.delete(req.params.name, { actor: actorOf(credentials), credentials });
       res.status(204).end();
     });

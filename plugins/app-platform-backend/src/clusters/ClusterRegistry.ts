@@ -31,7 +31,6 @@ const healthGauge = metrics
  */
 export class ClusterRegistry {
   private readonly healthyListeners: HealthyListener[] = [];
-  private readonly changeListeners: Array<() => void> = [];
   private lastHealth = new Map<string, number>();
 
   private constructor(
@@ -77,10 +76,6 @@ export class ClusterRegistry {
     this.healthyListeners.push(listener);
   }
 
-  /** Called whenever the set of clusters or their health changes. */
-  onChange(listener: () => void): void {
-    this.changeListeners.push(listener);
-  }
 
   list(): Promise<Cluster[]> {
     return this.store.list();
@@ -135,7 +130,6 @@ export class ClusterRegistry {
         await this.store.delete(stale);
       }
     }
-    this.changed();
   }
 
   /**
@@ -185,7 +179,6 @@ export class ClusterRegistry {
     this.logger.info(`Cluster ${registration.name} registered by ${actor}`);
     await this.store.recordProbe(registration.name, 'healthy', undefined);
     this.lastHealth.set(registration.name, 1);
-    this.changed();
     await this.notifyHealthy(registration.name);
     return this.get(registration.name);
   }
@@ -205,7 +198,6 @@ export class ClusterRegistry {
       );
     });
     this.lastHealth.delete(name);
-    this.changed();
   }
 
   /** Probes every cluster; one that turns healthy is handed to the listeners. */
@@ -226,7 +218,6 @@ export class ClusterRegistry {
             this.logger.info(
               `Cluster ${cluster.name} is ${health}${reason ? `: ${reason}` : ''}`,
             );
-            this.changed();
           }
           if (health === 'healthy' && before !== 'healthy') {
             await this.notifyHealthy(cluster.name);
@@ -246,9 +237,6 @@ export class ClusterRegistry {
     }
   }
 
-  private changed(): void {
-    for (const listener of this.changeListeners) listener();
-  }
 }
 
 function readFile(entry: Config, key: string): string | undefined {

@@ -6,6 +6,7 @@ import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
+  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 
@@ -21,6 +22,32 @@ export async function authorizeRequest(
   if (decision.result !== AuthorizeResult.ALLOW) {
     const target = 'resourceRef' in request ? ` on "${request.resourceRef}"` : '';
     throw new NotAllowedError(`Not allowed: ${request.permission.name}${target}`);
+  }
+}
+
+/**
+ * Like authorizeRequest, for a resource this plugin owns: a conditional
+ * decision is applied here, to the resource already loaded, with the
+ * plugin's own rules (no round trip through the permission backend).
+ */
+export async function authorizeResource<TResource>(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  request: {
+    permission: ResourcePermission;
+    resourceRef: string;
+    resource: TResource;
+    isAllowed: (decision: PolicyDecision, resource: TResource) => boolean;
+  },
+): Promise<void> {
+  const [decision] = await permissions.authorizeConditional(
+    [{ permission: request.permission }],
+    { credentials },
+  );
+  if (!request.isAllowed(decision, request.resource)) {
+    throw new NotAllowedError(
+      `Not allowed: ${request.permission.name} on "${request.resourceRef}"`,
+    );
   }
 }
 

@@ -3,7 +3,7 @@ import {
   SERVER_RESOURCE_TYPE,
 } from '@internal/plugin-app-platform-common';
 import {
-  createConditionFactory,
+  createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
@@ -73,12 +73,44 @@ export const isServerOwnerRule = createPermissionRule({
   toQuery: ({ claims }) => ({ owner: claims }),
 });
 
+const applicationConditionExports = createConditionExports({
+  pluginId: 'app-platform',
+  resourceType: APPLICATION_RESOURCE_TYPE,
+  rules: { isApplicationOwner: isApplicationOwnerRule },
+});
+
+const serverConditionExports = createConditionExports({
+  pluginId: 'app-platform',
+  resourceType: SERVER_RESOURCE_TYPE,
+  rules: { isServerOwner: isServerOwnerRule },
+});
+
 /**
- * Conditions for permission policies.
+ * Conditions on applications, for permission policies.
  *
  * @public
  */
-export const appPlatformConditions = {
-  isApplicationOwner: createConditionFactory(isApplicationOwnerRule),
-  isServerOwner: createConditionFactory(isServerOwnerRule),
-};
+export const applicationConditions = applicationConditionExports.conditions;
+
+/**
+ * Builds a conditional decision on an application permission.
+ *
+ * @public
+ */
+export const createApplicationConditionalDecision =
+  applicationConditionExports.createConditionalDecision;
+
+/**
+ * Conditions on servers, for permission policies.
+ *
+ * @public
+ */
+export const serverConditions = serverConditionExports.conditions;
+
+/**
+ * Builds a conditional decision on a server permission.
+ *
+ * @public
+ */
+export const createServerConditionalDecision =
+  serverConditionExports.createConditionalDecision;

@@ -30,9 +30,10 @@ const columns: TableColumn<HealthCheck>[] = [
 /** The platform's own health, as its backend reports it. */
 export const PlatformStatusPage = () => {
   const client = useApi(appPlatformApiRef);
-  const { value, loading, error } = useAsync(() => client.getHealth(), [
-    client,
-  ]);
+  const { value, loading, error } = useAsync(
+    () => client.getHealth(),
+    [client],
+  );
 
   let content;
   if (loading) {

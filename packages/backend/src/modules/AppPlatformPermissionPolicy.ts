@@ -1,0 +1,69 @@
+import { Config } from '@backstage/config';
+import {
+  AuthorizeResult,
+  isPermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import {
+  applicationDeletePermission,
+  applicationUpdatePermission,
+  clusterManagePermission,
+  serverManagePermission,
+} from '@internal/plugin-app-platform-common';
+import {
+  applicationConditions,
+  createApplicationConditionalDecision,
+  createServerConditionalDecision,
+  serverConditions,
+} from '@internal/plugin-app-platform-node';
+
+const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
+const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
+
+/**
+ * The portal's permission policy: members of the groups in
+ * `appPlatform.admins` may do anything; owners manage their applications and
+ * servers; only admins manage clusters; everyone reads and may create.
+ * Other plugins' permissions are allowed, as before this policy.
+ */
+export class AppPlatformPermissionPolicy implements PermissionPolicy {
+  private constructor(private readonly admins: ReadonlySet<string>) {}
+
+  static fromConfig(config: Config): AppPlatformPermissionPolicy {
+    return new AppPlatformPermissionPolicy(
+      new Set(config.getOptionalStringArray('appPlatform.admins') ?? []),
+    );
+  }
+
+  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    if (claims.some(ref => this.admins.has(ref))) {
+      return ALLOW;
+    }
+    const { permission } = request;
+    if (isPermission(permission, clusterManagePermission)) {
+      return DENY;
+    }
+    if (
+      isPermission(permission, applicationUpdatePermission) ||
+      isPermission(permission, applicationDeletePermission)
+    ) {
+      return createApplicationConditionalDecision(
+        permission,
+        applicationConditions.isApplicationOwner({ claims }),
+      );
+    }
+    if (isPermission(permission, serverManagePermission)) {
+      return createServerConditionalDecision(
+        permission,
+        serverConditions.isServerOwner({ claims }),
+      );
+    }
+    return ALLOW;
+  }
+}

@@ -1,0 +1,984 @@
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  V1ConfigMap,
+  Watch,
+} from '@kubernetes/client-node';
+import { Sandbox, startSandbox } from '../startSandbox';
+import {
+  clientsFor,
+  deployment,
+  eventually,
+  failure,
+  rawRequest,
+  statusOf,
+} from '../__testUtils__/clients';
+
+jest.setTimeout(30000);
+
+describe('KubeSandboxServer via @kubernetes/client-node', () => {
+  let sandbox: Sandbox;
+  let c: ReturnType<typeof clientsFor>;
+  let nsCounter = 0;
+  let ns: string;
+
+  const cm = (
+    name: string,
+    data: Record<string, string> = { a: '1' },
+    labels?: Record<string, string>,
+  ): V1ConfigMap => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, labels },
+    data,
+  });
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      tokens: ['admin-token', { token: 'team-token', namespaces: ['team-a'] }],
+      watchHistorySize: 50,
+      bookmarkIntervalMs: 50,
+      namespaceTerminationMs: 30,
+      controller: { speed: 100 },
+    });
+    c = clientsFor(sandbox);
+  });
+
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  beforeEach(async () => {
+    ns = `test-${++nsCounter}`;
+    await c.core.createNamespace({ body: { metadata: { name: ns } } });
+  });
+
+  describe('auth', () => {
+    it('rejects missing and wrong tokens with 401', async () => {
+      const anonymous = await rawRequest(sandbox, 'GET', '/api/v1/namespaces', {
+        token: null,
+      });
+      expect(anonymous.code).toBe(401);
+      expect(anonymous.body).toMatchObject({
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        code: 401,
+      });
+      const e = await failure(
+        clientsFor(sandbox, 'wrong').core.listNamespace(),
+      );
+      expect(e.code).toBe(401);
+      // client-node does not expose 401 bodies; the raw request above checks it.
+      const wrong = await rawRequest(sandbox, 'GET', '/api/v1/namespaces', {
+        token: 'wrong',
+      });
+      expect(wrong.body).toMatchObject({ reason: 'Unauthorized', code: 401 });
+    });
+
+    it('limits namespace-scoped tokens with 403', async () => {
+      await c.core
+        .createNamespace({ body: { metadata: { name: 'team-a' } } })
+        .catch(() => undefined);
+      const team = clientsFor(sandbox, 'team-token');
+      await team.core.createNamespacedConfigMap({
+        namespace: 'team-a',
+        body: cm('ok'),
+      });
+      const e = await failure(
+        team.core.listNamespacedConfigMap({ namespace: ns }),
+      );
+      expect(e.code).toBe(403);
+      expect(statusOf(e)).toMatchObject({
+        reason: 'Forbidden',
+        status: 'Failure',
+      });
+      expect((await failure(team.core.listNamespace())).code).toBe(403);
+    });
+  });
+
+  describe('discovery', () => {
+    it('serves version, groups and resources', async () => {
+      const res = await c.objects.list('apps/v1', 'Deployment', ns);
+      expect(res.items).toEqual([]);
+      const fetchJson = async (path: string) =>
+        (await rawRequest(sandbox, 'GET', path)).body;
+      expect(await fetchJson('/version')).toMatchObject({ major: '1' });
+      expect((await fetchJson('/apis')).groups.map((g: any) => g.name)).toEqual(
+        ['apps', 'networking.k8s.io'],
+      );
+      const core = await fetchJson('/api/v1');
+      expect(core.resources.map((r: any) => r.name)).toEqual(
+        expect.arrayContaining([
+          'pods',
+          'pods/log',
+          'namespaces',
+          'secrets',
+          'services',
+          'events',
+        ]),
+      );
+      const apps = await fetchJson('/apis/apps/v1');
+      expect(apps.resources.map((r: any) => r.name)).toEqual(
+        expect.arrayContaining([
+          'deployments',
+          'deployments/scale',
+          'statefulsets/status',
+        ]),
+      );
+    });
+  });
+
+  describe('errors', () => {
+    it('answers unknown routes, bad media types and bad bodies with Status objects', async () => {
+      const unknown = await rawRequest(sandbox, 'GET', '/apis/batch/v1/jobs');
+      expect(unknown.body).toMatchObject({
+        kind: 'Status',
+        code: 404,
+        reason: 'NotFound',
+      });
+      const proto = await rawRequest(
+        sandbox,
+        'POST',
+        `/api/v1/namespaces/${ns}/configmaps`,
+        { body: 'k8s\u0000binary' },
+      );
+      expect(proto.body).toMatchObject({
+        code: 415,
+        reason: 'UnsupportedMediaType',
+      });
+      const garbage = await rawRequest(
+        sandbox,
+        'POST',
+        `/api/v1/namespaces/${ns}/configmaps`,
+        { body: ['not', 'an', 'object'] },
+      );
+      expect(garbage.body).toMatchObject({ code: 400, reason: 'BadRequest' });
+      const method = await rawRequest(
+        sandbox,
+        'PUT',
+        `/api/v1/namespaces/${ns}/configmaps`,
+        { body: {} },
+      );
+      expect(method.body).toMatchObject({
+        code: 405,
+        reason: 'MethodNotAllowed',
+      });
+      const wrongKind = await rawRequest(
+        sandbox,
+        'POST',
+        `/api/v1/namespaces/${ns}/configmaps`,
+        {
+          body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } },
+        },
+      );
+      expect(wrongKind.code).toBe(400);
+    });
+  });
+
+  describe('crud', () => {
+    it('creates, reads, updates with optimistic concurrency and deletes', async () => {
+      const created = await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('one'),
+      });
+      expect(created.metadata).toMatchObject({
+        name: 'one',
+        namespace: ns,
+        generation: 1,
+      });
+      expect(created.metadata?.uid).toBeDefined();
+      expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
+
+      const dup = await failure(
+        c.core.createNamespacedConfigMap({ namespace: ns, body: cm('one') }),
+      );
+      expect(dup.code).toBe(409);
+      expect(statusOf(dup).reason).toBe('AlreadyExists');
+
+      const updated = await c.core.replaceNamespacedConfigMap({
+        name: 'one',
+        namespace: ns,
+        body: { ...created, data: { a: '2' } },
+      });
+      expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(
+        Number(created.metadata?.resourceVersion),
+      );
+      expect(updated.metadata?.generation).toBe(2);
+
+      const stale = await failure(
+        c.core.replaceNamespacedConfigMap({
+          name: 'one',
+          namespace: ns,
+          body: { ...created, data: { a: '3' } },
+        }),
+      );
+      expect(stale.code).toBe(409);
+      expect(statusOf(stale)).toMatchObject({
+        reason: 'Conflict',
+        details: { name: 'one', kind: 'configmaps' },
+      });
+
+      // Label-only changes do not bump generation.
+      const relabelled = await c.core.patchNamespacedConfigMap(
+        {
+          name: 'one',
+          namespace: ns,
+          body: { metadata: { labels: { x: 'y' } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      expect(relabelled.metadata?.generation).toBe(2);
+
+      await c.core.deleteNamespacedConfigMap({ name: 'one', namespace: ns });
+      const gone = await failure(
+        c.core.readNamespacedConfigMap({ name: 'one', namespace: ns }),
+      );
+      expect(gone.code).toBe(404);
+      expect(statusOf(gone)).toMatchObject({
+        reason: 'NotFound',
+        message: 'configmaps "one" not found',
+      });
+    });
+
+    it('handles secrets, services, PVCs, service accounts, ingresses and cluster-scoped namespaces', async () => {
+      const secret = await c.core.createNamespacedSecret({
+        namespace: ns,
+        body: { metadata: { name: 's' }, stringData: { password: 'hunter2' } },
+      });
+      expect(secret.data?.password).toBe(
+        Buffer.from('hunter2').toString('base64'),
+      );
+      const svc = await c.core.createNamespacedService({
+        namespace: ns,
+        body: {
+          metadata: { name: 'svc' },
+          spec: { selector: { app: 'x' }, ports: [{ port: 80 }] },
+        },
+      });
+      expect(svc.spec?.clusterIP).toMatch(/^10\.96\./);
+      const pvc = await c.core.createNamespacedPersistentVolumeClaim({
+        namespace: ns,
+        body: {
+          metadata: { name: 'data' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: '1Gi' } },
+          },
+        },
+      });
+      expect(pvc.status?.phase).toBe('Bound');
+      await c.core.createNamespacedServiceAccount({
+        namespace: ns,
+        body: { metadata: { name: 'robot' } },
+      });
+      await c.objects.create({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: ns },
+        spec: { rules: [{ host: 'web.local' }] },
+      } as any);
+      const list = await c.objects.list('networking.k8s.io/v1', 'Ingress', ns);
+      expect(list.items.map(i => i.metadata?.name)).toEqual(['web']);
+      const nsObj = await c.core.readNamespace({ name: ns });
+      expect(nsObj.status?.phase).toBe('Active');
+      expect(nsObj.metadata?.namespace).toBeUndefined();
+    });
+
+    it('validates objects with 422 Invalid causes', async () => {
+      const bad = await failure(
+        c.apps.createNamespacedDeployment({
+          namespace: ns,
+          body: {
+            metadata: { name: 'Bad_Name' },
+            spec: { template: { spec: { containers: [{ image: 'x' }] } } },
+          } as any,
+        }),
+      );
+      expect(bad.code).toBe(422);
+      const status = statusOf(bad);
+      expect(status.reason).toBe('Invalid');
+      expect(status.details.causes).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'metadata.name' }),
+          expect.objectContaining({
+            field: 'spec.selector',
+            reason: 'FieldValueRequired',
+          }),
+          expect.objectContaining({
+            field: 'spec.template.spec.containers[0].name',
+          }),
+        ]),
+      );
+      const mismatch = await failure(
+        c.apps.createNamespacedDeployment({
+          namespace: ns,
+          body: {
+            ...deployment('m'),
+            spec: {
+              ...deployment('m').spec,
+              selector: { matchLabels: { app: 'other' } },
+            },
+          } as any,
+        }),
+      );
+      expect(statusOf(mismatch).details.causes[0].field).toBe(
+        'spec.template.metadata.labels',
+      );
+    });
+
+    it('returns 404 for objects in missing namespaces and 400 for namespace mismatches', async () => {
+      const e = await failure(
+        c.core.createNamespacedConfigMap({ namespace: 'nope', body: cm('x') }),
+      );
+      expect(e.code).toBe(404);
+      const mismatch = await failure(
+        c.core.createNamespacedConfigMap({
+          namespace: ns,
+          body: { ...cm('x'), metadata: { name: 'x', namespace: 'other' } },
+        }),
+      );
+      expect(mismatch.code).toBe(400);
+    });
+
+    it('supports dry runs on every write', async () => {
+      const dry = await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('dry'),
+        dryRun: 'All',
+      });
+      expect(dry.metadata?.uid).toBeDefined();
+      expect(
+        (
+          await failure(
+            c.core.readNamespacedConfigMap({ name: 'dry', namespace: ns }),
+          )
+        ).code,
+      ).toBe(404);
+
+      const real = await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('real'),
+      });
+      const replaced = await c.core.replaceNamespacedConfigMap({
+        name: 'real',
+        namespace: ns,
+        body: { ...real, data: { a: 'dry' } },
+        dryRun: 'All',
+      });
+      expect(replaced.data).toEqual({ a: 'dry' });
+      await c.core.patchNamespacedConfigMap(
+        {
+          name: 'real',
+          namespace: ns,
+          body: { data: { a: 'patched' } },
+          dryRun: 'All',
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await c.core.deleteNamespacedConfigMap({
+        name: 'real',
+        namespace: ns,
+        dryRun: 'All',
+      });
+      const invalid = await failure(
+        c.core.createNamespacedConfigMap({
+          namespace: ns,
+          body: { metadata: { name: 'x' }, data: { a: 1 as any } },
+          dryRun: 'All',
+        }),
+      );
+      expect(invalid.code).toBe(422);
+      const after = await c.core.readNamespacedConfigMap({
+        name: 'real',
+        namespace: ns,
+      });
+      expect(after.data).toEqual({ a: '1' });
+      expect(after.metadata?.resourceVersion).toBe(
+        real.metadata?.resourceVersion,
+      );
+    });
+  });
+
+  describe('list', () => {
+    it('filters by label and field selectors and paginates', async () => {
+      for (const [name, tier] of [
+        ['a', 'web'],
+        ['b', 'api'],
+        ['c', 'db'],
+        ['d', undefined],
+      ] as const) {
+        await c.core.createNamespacedConfigMap({
+          namespace: ns,
+          body: cm(name, {}, tier ? { tier } : { other: 'x' }),
+        });
+      }
+      const names = async (labelSelector?: string, fieldSelector?: string) =>
+        (
+          await c.core.listNamespacedConfigMap({
+            namespace: ns,
+            labelSelector,
+            fieldSelector,
+          })
+        ).items.map(i => i.metadata?.name);
+      expect(await names('tier=web')).toEqual(['a']);
+      expect(await names('tier in (web,api)')).toEqual(['a', 'b']);
+      expect(await names('tier notin (web,api)')).toEqual(['c', 'd']);
+      expect(await names('!tier')).toEqual(['d']);
+      expect(await names('tier')).toEqual(['a', 'b', 'c']);
+      expect(await names('tier!=db,tier')).toEqual(['a', 'b']);
+      expect(await names(undefined, 'metadata.name=c')).toEqual(['c']);
+      expect(
+        await names(undefined, `metadata.namespace=${ns},metadata.name!=a`),
+      ).toEqual(['b', 'c', 'd']);
+
+      const page1 = await c.core.listNamespacedConfigMap({
+        namespace: ns,
+        limit: 3,
+      });
+      expect(page1.items.map(i => i.metadata?.name)).toEqual(['a', 'b', 'c']);
+      expect(page1.metadata?.remainingItemCount).toBe(1);
+      const page2 = await c.core.listNamespacedConfigMap({
+        namespace: ns,
+        limit: 3,
+        _continue: page1.metadata?._continue,
+      });
+      expect(page2.items.map(i => i.metadata?.name)).toEqual(['d']);
+      expect(page2.metadata?._continue).toBeUndefined();
+      expect(Number(page1.metadata?.resourceVersion)).toBeGreaterThan(0);
+
+      const all = await c.core.listConfigMapForAllNamespaces({
+        labelSelector: 'tier=web',
+      });
+      expect(
+        all.items.map(i => `${i.metadata?.namespace}/${i.metadata?.name}`),
+      ).toEqual([`${ns}/a`]);
+      expect(
+        (
+          await failure(
+            c.core.listNamespacedConfigMap({
+              namespace: ns,
+              labelSelector: 'a b c',
+            }),
+          )
+        ).code,
+      ).toBe(400);
+    });
+  });
+
+  describe('watch', () => {
+    function collect(path: string, params: Record<string, any>) {
+      const events: { type: string; obj: any }[] = [];
+      let done: unknown = 'open';
+      const ctrl = new Watch(c.kc).watch(
+        path,
+        params,
+        (type, obj) => events.push({ type, obj }),
+        err => {
+          done = err ?? 'closed';
+        },
+      );
+      return { events, ctrl, isDone: () => done !== 'open' };
+    }
+
+    it('streams ADDED/MODIFIED/DELETED, resumes from a resourceVersion and sends bookmarks', async () => {
+      const path = `/api/v1/namespaces/${ns}/configmaps`;
+      const first = await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('w1'),
+      });
+      const w = collect(path, { allowWatchBookmarks: true });
+      await eventually(() =>
+        w.events.some(e => e.type === 'ADDED' && e.obj.metadata.name === 'w1'),
+      );
+      await c.core.patchNamespacedConfigMap(
+        { name: 'w1', namespace: ns, body: { data: { a: '2' } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await c.core.deleteNamespacedConfigMap({ name: 'w1', namespace: ns });
+      await eventually(() => w.events.some(e => e.type === 'DELETED'));
+      expect(
+        w.events.filter(e => e.type !== 'BOOKMARK').map(e => e.type),
+      ).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+      await eventually(() =>
+        w.events.some(
+          e => e.type === 'BOOKMARK' && e.obj.metadata.resourceVersion,
+        ),
+      );
+      (await w.ctrl).abort();
+
+      // Resuming from the first object's version replays what happened after.
+      const resumed = collect(path, {
+        resourceVersion: first.metadata?.resourceVersion,
+      });
+      await eventually(() => resumed.events.length >= 2);
+      expect(resumed.events.map(e => e.type)).toEqual(['MODIFIED', 'DELETED']);
+      (await resumed.ctrl).abort();
+    });
+
+    it('sends a 410 Expired ERROR event for versions outside the history window', async () => {
+      const first = await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('old'),
+      });
+      for (let i = 0; i < 60; i++) {
+        await c.core.createNamespacedConfigMap({
+          namespace: ns,
+          body: cm(`filler-${i}`),
+        });
+      }
+      const w = collect(`/api/v1/namespaces/${ns}/configmaps`, {
+        resourceVersion: first.metadata?.resourceVersion,
+      });
+      await eventually(() => w.events.length > 0);
+      expect(w.events[0].type).toBe('ERROR');
+      expect(w.events[0].obj).toMatchObject({
+        kind: 'Status',
+        code: 410,
+        reason: 'Expired',
+      });
+    });
+
+    it('filters watches by label selector and name', async () => {
+      const w = collect(`/api/v1/namespaces/${ns}/configmaps`, {
+        labelSelector: 'app=x',
+        fieldSelector: 'metadata.name=keep',
+      });
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('skip', {}, { app: 'x' }),
+      });
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('keep', {}, { app: 'x' }),
+      });
+      await eventually(() => w.events.length > 0);
+      expect(w.events.map(e => e.obj.metadata.name)).toEqual(['keep']);
+      (await w.ctrl).abort();
+    });
+
+    it('drops open watches on demand', async () => {
+      const w = collect(`/api/v1/namespaces/${ns}/configmaps`, {});
+      await eventually(() => sandbox.server.openWatchCount() > 0);
+      sandbox.faults.dropWatches();
+      await eventually(() => w.isDone());
+      expect(sandbox.server.openWatchCount()).toBe(0);
+    });
+  });
+
+  describe('patch', () => {
+    it('applies json, merge and strategic merge patches', async () => {
+      await c.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('p') as any,
+      });
+      const jp = await c.apps.patchNamespacedDeployment(
+        {
+          name: 'p',
+          namespace: ns,
+          body: [{ op: 'replace', path: '/spec/replicas', value: 3 }],
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
+      expect(jp.spec?.replicas).toBe(3);
+      const smp = await c.apps.patchNamespacedDeployment(
+        {
+          name: 'p',
+          namespace: ns,
+          body: {
+            spec: {
+              template: {
+                spec: {
+                  containers: [
+                    { name: 'sidecar', image: 'envoy:1' },
+                    { name: 'app', env: [{ name: 'A', value: '1' }] },
+                  ],
+                },
+              },
+            },
+          },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      );
+      const containers = smp.spec?.template.spec?.containers ?? [];
+      expect(containers.map(x => x.name)).toEqual(['app', 'sidecar']);
+      expect(containers[0]).toMatchObject({
+        image: 'nginx:1.25',
+        env: [{ name: 'A', value: '1' }],
+      });
+      const mp = await c.apps.patchNamespacedDeployment(
+        {
+          name: 'p',
+          namespace: ns,
+          body: {
+            spec: {
+              template: {
+                spec: { containers: [{ name: 'only', image: 'x:1' }] },
+              },
+            },
+          },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      expect(mp.spec?.template.spec?.containers.map(x => x.name)).toEqual([
+        'only',
+      ]);
+      expect(mp.metadata?.generation).toBe(4);
+      const failed = await failure(
+        c.apps.patchNamespacedDeployment(
+          {
+            name: 'p',
+            namespace: ns,
+            body: [{ op: 'test', path: '/spec/replicas', value: 99 }],
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+        ),
+      );
+      expect(failed.code).toBe(422);
+    });
+
+    it('server-side applies with field managers, conflicts and force', async () => {
+      const spec = {
+        ...deployment('ssa'),
+        metadata: { name: 'ssa', namespace: ns },
+      } as any;
+      const created = await c.objects.patch(
+        spec,
+        undefined,
+        undefined,
+        'platform',
+        false,
+        PatchStrategy.ServerSideApply,
+      );
+      expect(created.metadata?.managedFields?.[0]).toMatchObject({
+        manager: 'platform',
+        operation: 'Apply',
+      });
+
+      // Another manager takes over replicas with a plain update.
+      await c.apps.patchNamespacedDeployment(
+        {
+          name: 'ssa',
+          namespace: ns,
+          body: { spec: { replicas: 5 } },
+          fieldManager: 'autoscaler',
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      const conflict = await failure(
+        c.objects.patch(
+          spec,
+          undefined,
+          undefined,
+          'platform',
+          false,
+          PatchStrategy.ServerSideApply,
+        ),
+      );
+      expect(conflict.code).toBe(409);
+      const status = statusOf(conflict);
+      expect(status.reason).toBe('Conflict');
+      expect(status.details.causes).toEqual([
+        expect.objectContaining({
+          reason: 'FieldManagerConflict',
+          field: '.spec.replicas',
+          message: expect.stringContaining('"autoscaler"'),
+        }),
+      ]);
+
+      // Dry-run apply with force does not change anything.
+      await c.objects.patch(
+        spec,
+        undefined,
+        'All',
+        'platform',
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+      expect(
+        (await c.apps.readNamespacedDeployment({ name: 'ssa', namespace: ns }))
+          .spec?.replicas,
+      ).toBe(5);
+
+      const forced = await c.objects.patch(
+        spec,
+        undefined,
+        undefined,
+        'platform',
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+      expect(forced.spec?.replicas).toBe(2);
+      expect(
+        forced.metadata?.managedFields?.map((m: any) => m.manager),
+      ).not.toContain('autoscaler');
+
+      // Fields the manager stops applying are removed.
+      const withLabel = {
+        ...spec,
+        metadata: { ...spec.metadata, labels: { team: 'a' } },
+      };
+      await c.objects.patch(
+        withLabel,
+        undefined,
+        undefined,
+        'platform',
+        false,
+        PatchStrategy.ServerSideApply,
+      );
+      const dropped = await c.objects.patch(
+        spec,
+        undefined,
+        undefined,
+        'platform',
+        false,
+        PatchStrategy.ServerSideApply,
+      );
+      expect(dropped.metadata?.labels).toBeUndefined();
+    });
+  });
+
+  describe('subresources', () => {
+    it('writes status only through /status and scales through /scale', async () => {
+      await c.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('sub', 'nginx', 1) as any,
+      });
+      sandbox.controller.stop();
+      try {
+        const d = await c.apps.readNamespacedDeployment({
+          name: 'sub',
+          namespace: ns,
+        });
+        const viaMain = await c.apps.replaceNamespacedDeployment({
+          name: 'sub',
+          namespace: ns,
+          body: { ...d, status: { replicas: 42 } },
+        });
+        expect(viaMain.status?.replicas).not.toBe(42);
+        const viaStatus = await c.apps.replaceNamespacedDeploymentStatus({
+          name: 'sub',
+          namespace: ns,
+          body: {
+            ...viaMain,
+            spec: { ...viaMain.spec!, replicas: 9 },
+            status: { replicas: 42 },
+          },
+        });
+        expect(viaStatus.status?.replicas).toBe(42);
+        expect(viaStatus.spec?.replicas).toBe(1);
+
+        const scale = await c.apps.readNamespacedDeploymentScale({
+          name: 'sub',
+          namespace: ns,
+        });
+        expect(scale.spec?.replicas).toBe(1);
+        await c.apps.replaceNamespacedDeploymentScale({
+          name: 'sub',
+          namespace: ns,
+          body: { ...scale, spec: { replicas: 4 } },
+        });
+        await c.apps.patchNamespacedDeploymentScale(
+          { name: 'sub', namespace: ns, body: { spec: { replicas: 6 } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        expect(
+          (
+            await c.apps.readNamespacedDeployment({
+              name: 'sub',
+              namespace: ns,
+            })
+          ).spec?.replicas,
+        ).toBe(6);
+      } finally {
+        sandbox.controller.start();
+      }
+    });
+  });
+
+  describe('delete', () => {
+    it('cascades deployments to replica sets and pods, or orphans them', async () => {
+      await c.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('gc') as any,
+      });
+      await eventually(
+        async () =>
+          (await c.core.listNamespacedPod({ namespace: ns })).items.length ===
+          2,
+      );
+      await c.apps.deleteNamespacedDeployment({
+        name: 'gc',
+        namespace: ns,
+        propagationPolicy: 'Background',
+      });
+      await eventually(
+        async () =>
+          (await c.core.listNamespacedPod({ namespace: ns })).items.length ===
+          0,
+      );
+      expect(
+        (await c.apps.listNamespacedReplicaSet({ namespace: ns })).items,
+      ).toEqual([]);
+
+      await c.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('orphan', 'nginx', 1) as any,
+      });
+      await eventually(
+        async () =>
+          (
+            await c.apps.listNamespacedReplicaSet({ namespace: ns })
+          ).items.length === 1,
+      );
+      await c.apps.deleteNamespacedDeployment({
+        name: 'orphan',
+        namespace: ns,
+        propagationPolicy: 'Orphan',
+      });
+      const rs = (await c.apps.listNamespacedReplicaSet({ namespace: ns }))
+        .items;
+      expect(rs).toHaveLength(1);
+      expect(rs[0].metadata?.ownerReferences).toBeUndefined();
+    });
+
+    it('terminates namespaces: Terminating first, contents removed, then gone', async () => {
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('inside'),
+      });
+      const res = await c.core.deleteNamespace({ name: ns });
+      expect(res).toBeDefined();
+      const terminating = await c.core.readNamespace({ name: ns });
+      expect(terminating.status?.phase).toBe('Terminating');
+      const blocked = await failure(
+        c.core.createNamespacedConfigMap({ namespace: ns, body: cm('late') }),
+      );
+      expect(blocked.code).toBe(403);
+      await eventually(
+        async () =>
+          (await failure(c.core.readNamespace({ name: ns }))).code === 404,
+      );
+      expect(
+        sandbox.store.list(sandbox.api.registry.get('', 'configmaps'), ns),
+      ).toEqual([]);
+    });
+
+    it('deletes collections by label selector', async () => {
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('keep', {}, { role: 'keep' }),
+      });
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('drop1', {}, { role: 'drop' }),
+      });
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('drop2', {}, { role: 'drop' }),
+      });
+      await c.core.deleteCollectionNamespacedConfigMap({
+        namespace: ns,
+        labelSelector: 'role=drop',
+      });
+      const left = await c.core.listNamespacedConfigMap({ namespace: ns });
+      expect(left.items.map(i => i.metadata?.name)).toEqual(['keep']);
+    });
+
+    it('checks delete preconditions', async () => {
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: cm('pre'),
+      });
+      const e = await failure(
+        c.core.deleteNamespacedConfigMap({
+          name: 'pre',
+          namespace: ns,
+          body: { preconditions: { resourceVersion: '1' } },
+        }),
+      );
+      expect(e.code).toBe(409);
+    });
+  });
+
+  describe('faults', () => {
+    afterEach(() => {
+      sandbox.faults.reset();
+    });
+
+    it('injects latency and errors, switchable over the admin endpoint', async () => {
+      const admin = (method: string, path: string, body?: unknown) =>
+        rawRequest(sandbox, method, path, { body });
+      expect(
+        (await admin('PUT', '/__sandbox/faults', { latencyMs: 150 })).body,
+      ).toMatchObject({ latencyMs: 150 });
+      const start = Date.now();
+      await c.core.readNamespace({ name: ns });
+      expect(Date.now() - start).toBeGreaterThanOrEqual(140);
+
+      await admin('PUT', '/__sandbox/faults', { latencyMs: 0, errorRate: 1 });
+      const e = await failure(c.core.readNamespace({ name: ns }));
+      expect(e.code).toBe(500);
+      expect(statusOf(e).reason).toBe('InternalError');
+      expect(
+        (await admin('POST', '/__sandbox/faults/reset')).body.errorRate,
+      ).toBe(0);
+      expect(
+        (await admin('PUT', '/__sandbox/faults', { errorRate: 7 })).code,
+      ).toBe(400);
+      await c.core.readNamespace({ name: ns });
+    });
+
+    it('takes the cluster down for a while from the admin endpoint', async () => {
+      const res = await rawRequest(sandbox, 'PUT', '/__sandbox/faults', {
+        body: { downForMs: 300 },
+      });
+      expect(res.body.down).toBe(true);
+      await eventually(
+        async () =>
+          (await failure(c.core.readNamespace({ name: ns }))) !== undefined,
+      );
+      const back = await eventually(
+        () => c.core.readNamespace({ name: ns }),
+        5000,
+      );
+      expect(back.metadata?.name).toBe(ns);
+      expect(sandbox.faults.get().down).toBe(false);
+    });
+
+    it('refuses connections while down and comes back on the same port', async () => {
+      sandbox.faults.clusterDown();
+      await eventually(async () => {
+        const e = await failure(c.core.readNamespace({ name: ns }));
+        return (
+          String(e.code ?? e.cause?.code ?? e.message).includes(
+            'ECONNREFUSED',
+          ) || /ECONNREFUSED/.test(String(e?.cause ?? e))
+        );
+      });
+      sandbox.faults.clusterUp();
+      const back = await eventually(() => c.core.readNamespace({ name: ns }));
+      expect(back.metadata?.name).toBe(ns);
+    });
+  });
+
+  describe('logs', () => {
+    it('returns a few lines for running pods', async () => {
+      await c.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('logs', 'nginx:1', 1) as any,
+      });
+      const pod = await eventually(async () =>
+        (
+          await c.core.listNamespacedPod({ namespace: ns })
+        ).items.find(p => p.status?.containerStatuses?.[0]?.ready),
+      );
+      const logs = await c.core.readNamespacedPodLog({
+        name: pod.metadata!.name!,
+        namespace: ns,
+      });
+      expect(logs).toContain('listening on 8080');
+      expect(logs.trim().split('\n').length).toBeGreaterThanOrEqual(3);
+    });
+  });
+});

@@ -1,0 +1,144 @@
+import { randomInt } from 'node:crypto';
+
+function defaultPodSpec(spec: any) {
+  if (!spec) return;
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.securityContext ??= {};
+  for (const c of [
+    ...(spec.containers ?? []),
+    ...(spec.initContainers ?? []),
+  ]) {
+    c.imagePullPolicy ??=
+      String(c.image ?? '').endsWith(':latest') ||
+      !String(c.image ?? '').includes(':')
+        ? 'Always'
+        : 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+    for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  }
+}
+
+/**
+ * Fills in the defaults the real API server adds on create, so objects read
+ * back look like the ones a cluster returns (clients diff against them).
+ * Mutates `obj`.
+ */
+export function applyDefaults(kind: string, obj: any, isCreate: boolean) {
+  obj.metadata ??= {};
+  switch (kind) {
+    case 'Namespace':
+      obj.metadata.labels = {
+        ...obj.metadata.labels,
+        'kubernetes.io/metadata.name': obj.metadata.name,
+      };
+      obj.spec ??= {};
+      obj.spec.finalizers ??= ['kubernetes'];
+      if (isCreate) obj.status = { phase: 'Active' };
+      break;
+    case 'Secret':
+      obj.type ??= 'Opaque';
+      if (obj.stringData) {
+        obj.data = { ...obj.data };
+        for (const [k, v] of Object.entries(obj.stringData)) {
+          obj.data[k] = Buffer.from(String(v)).toString('base64');
+        }
+        delete obj.stringData;
+      }
+      break;
+    case 'Service': {
+      obj.spec ??= {};
+      obj.spec.type ??= 'ClusterIP';
+      obj.spec.sessionAffinity ??= 'None';
+      if (isCreate && obj.spec.clusterIP === undefined) {
+        obj.spec.clusterIP = `10.96.${randomInt(0, 255)}.${randomInt(1, 254)}`;
+      }
+      if (obj.spec.clusterIP !== undefined) {
+        obj.spec.clusterIPs ??= [obj.spec.clusterIP];
+      }
+      obj.spec.ipFamilies ??= ['IPv4'];
+      obj.spec.ipFamilyPolicy ??= 'SingleStack';
+      obj.spec.internalTrafficPolicy ??= 'Cluster';
+      for (const p of obj.spec.ports ?? []) {
+        p.protocol ??= 'TCP';
+        p.targetPort ??= p.port;
+      }
+      if (isCreate) {
+        obj.status = {
+          loadBalancer:
+            obj.spec.type === 'LoadBalancer'
+              ? { ingress: [{ ip: '127.0.0.1' }] }
+              : {},
+        };
+      }
+      break;
+    }
+    case 'PersistentVolumeClaim':
+      obj.spec ??= {};
+      obj.spec.volumeMode ??= 'Filesystem';
+      if (isCreate) {
+        // There is no storage provisioner to wait for: claims bind at once.
+        obj.spec.volumeName ??= `pvc-${obj.metadata.name}`;
+        obj.status = {
+          phase: 'Bound',
+          accessModes: obj.spec.accessModes ?? ['ReadWriteOnce'],
+          capacity: { storage: obj.spec.resources?.requests?.storage ?? '1Gi' },
+        };
+      }
+      break;
+    case 'Pod':
+      obj.spec ??= {};
+      defaultPodSpec(obj.spec);
+      obj.spec.serviceAccountName ??= 'default';
+      if (isCreate) {
+        obj.status = {
+          phase: 'Pending',
+          qosClass: 'BestEffort',
+          conditions: [],
+        };
+      }
+      break;
+    case 'Deployment':
+      obj.spec ??= {};
+      obj.spec.replicas ??= 1;
+      obj.spec.revisionHistoryLimit ??= 10;
+      obj.spec.progressDeadlineSeconds ??= 600;
+      obj.spec.strategy ??= { type: 'RollingUpdate' };
+      if (obj.spec.strategy.type === 'RollingUpdate') {
+        obj.spec.strategy.rollingUpdate ??= {};
+        obj.spec.strategy.rollingUpdate.maxSurge ??= '25%';
+        obj.spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+      }
+      defaultPodSpec(obj.spec.template?.spec);
+      if (isCreate) obj.status = {};
+      break;
+    case 'ReplicaSet':
+      obj.spec ??= {};
+      obj.spec.replicas ??= 1;
+      defaultPodSpec(obj.spec.template?.spec);
+      if (isCreate) obj.status = { replicas: 0 };
+      break;
+    case 'StatefulSet':
+      obj.spec ??= {};
+      obj.spec.replicas ??= 1;
+      obj.spec.podManagementPolicy ??= 'OrderedReady';
+      obj.spec.revisionHistoryLimit ??= 10;
+      obj.spec.updateStrategy ??= {
+        type: 'RollingUpdate',
+        rollingUpdate: { partition: 0 },
+      };
+      defaultPodSpec(obj.spec.template?.spec);
+      if (isCreate) obj.status = { replicas: 0, availableReplicas: 0 };
+      break;
+    case 'Ingress':
+      if (isCreate) obj.status = { loadBalancer: {} };
+      break;
+    default:
+      break;
+  }
+  return obj;
+}

@@ -1,0 +1,149 @@
+import { ResourceType } from './resources';
+
+/** Whether a request's Accept header asks for server-side printing. */
+export function wantsTable(accept: string | undefined) {
+  return Boolean(accept && /as=Table/.test(accept));
+}
+
+function age(ts: string | undefined) {
+  if (!ts) return '<unknown>';
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+function podStatus(p: any) {
+  const waiting = (p.status?.containerStatuses ?? []).find(
+    (c: any) => c.state?.waiting,
+  )?.state?.waiting?.reason;
+  if (p.metadata?.deletionTimestamp) return 'Terminating';
+  return waiting && waiting !== 'ContainerCreating'
+    ? waiting
+    : waiting ?? p.status?.phase ?? 'Pending';
+}
+
+type Column = [string, string, (o: any) => unknown];
+
+const COLUMNS: Record<string, Column[]> = {
+  Pod: [
+    [
+      'Ready',
+      'string',
+      p =>
+        `${
+          (p.status?.containerStatuses ?? []).filter((c: any) => c.ready).length
+        }/${(p.spec?.containers ?? []).length}`,
+    ],
+    ['Status', 'string', podStatus],
+    [
+      'Restarts',
+      'string',
+      p =>
+        String(
+          (p.status?.containerStatuses ?? []).reduce(
+            (n: number, c: any) => n + (c.restartCount ?? 0),
+            0,
+          ),
+        ),
+    ],
+  ],
+  Deployment: [
+    [
+      'Ready',
+      'string',
+      d => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
+    ],
+    ['Up-to-date', 'integer', d => d.status?.updatedReplicas ?? 0],
+    ['Available', 'integer', d => d.status?.availableReplicas ?? 0],
+  ],
+  ReplicaSet: [
+    ['Desired', 'integer', r => r.spec?.replicas ?? 0],
+    ['Current', 'integer', r => r.status?.replicas ?? 0],
+    ['Ready', 'integer', r => r.status?.readyReplicas ?? 0],
+  ],
+  StatefulSet: [
+    [
+      'Ready',
+      'string',
+      s => `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`,
+    ],
+  ],
+  Namespace: [['Status', 'string', n => n.status?.phase ?? '']],
+  Service: [
+    ['Type', 'string', s => s.spec?.type ?? ''],
+    ['Cluster-IP', 'string', s => s.spec?.clusterIP ?? '<none>'],
+    [
+      'Port(s)',
+      'string',
+      s =>
+        (s.spec?.ports ?? [])
+          .map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`)
+          .join(',') || '<none>',
+    ],
+  ],
+  ConfigMap: [
+    [
+      'Data',
+      'integer',
+      c =>
+        Object.keys(c.data ?? {}).length +
+        Object.keys(c.binaryData ?? {}).length,
+    ],
+  ],
+  Secret: [
+    ['Type', 'string', s => s.type ?? ''],
+    ['Data', 'integer', s => Object.keys(s.data ?? {}).length],
+  ],
+  Event: [
+    ['Type', 'string', e => e.type ?? ''],
+    ['Reason', 'string', e => e.reason ?? ''],
+    [
+      'Object',
+      'string',
+      e =>
+        `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${
+          e.involvedObject?.name ?? ''
+        }`,
+    ],
+    ['Message', 'string', e => e.message ?? ''],
+  ],
+};
+
+/**
+ * Renders a list as a meta.k8s.io/v1 Table, which kubectl asks for so that
+ * `kubectl get` can print kind-specific columns.
+ */
+export function toTable(t: ResourceType, list: any, includeObject = false) {
+  const columns: Column[] = [
+    ['Name', 'string', o => o.metadata?.name],
+    ...(COLUMNS[t.kind] ?? []),
+    ['Age', 'date', o => age(o.metadata?.creationTimestamp)],
+  ];
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: {
+      resourceVersion: list.metadata?.resourceVersion,
+      ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}),
+    },
+    columnDefinitions: columns.map(([name, type]) => ({
+      name,
+      type,
+      format: name === 'Name' ? 'name' : '',
+      description: '',
+      priority: 0,
+    })),
+    rows: list.items.map((o: any) => ({
+      cells: columns.map(([, , f]) => f(o)),
+      object: includeObject
+        ? o
+        : {
+            kind: 'PartialObjectMetadata',
+            apiVersion: 'meta.k8s.io/v1',
+            metadata: o.metadata,
+          },
+    })),
+  };
+}

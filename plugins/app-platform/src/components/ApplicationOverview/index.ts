@@ -1,0 +1,1 @@
+export { ApplicationOverview, APPLICATION_ANNOTATION } from './ApplicationOverview';

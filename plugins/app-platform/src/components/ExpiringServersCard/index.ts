@@ -1,0 +1,4 @@
+export {
+  EntityExpiringServersCard,
+  ExpiringServersList,
+} from './ExpiringServersCard';

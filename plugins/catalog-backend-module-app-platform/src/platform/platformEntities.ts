@@ -1,0 +1,66 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
+import { Application, Cluster } from '@internal/plugin-app-platform-common';
+
+/** Annotation naming the App Platform application a catalog entity stands for. */
+export const APPLICATION_ANNOTATION = 'app-platform.io/application';
+/** Annotation naming the App Platform cluster a catalog entity stands for. */
+export const CLUSTER_ANNOTATION = 'app-platform.io/cluster';
+
+/** An application is a `System` owned by its group. */
+export function applicationToEntity(application: Application): Entity {
+  const location = `app-platform:applications/${application.name}`;
+  const ready = application.namespaces.filter(n => n.state === 'ready').length;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: {
+      name: application.name,
+      title: application.title,
+      description: application.description,
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [APPLICATION_ANNOTATION]: application.name,
+        'app-platform.io/namespace-template': application.namespaceTemplate,
+        'app-platform.io/namespaces-ready': `${ready}/${application.namespaces.length}`,
+        'backstage.io/kubernetes-namespace': application.name,
+      },
+      tags: ['app-platform'],
+    },
+    spec: { owner: application.owner },
+  };
+}
+
+/** A cluster is a `Resource` of type `kubernetes-cluster`. */
+export function clusterToEntity(cluster: Cluster, owner: string): Entity {
+  const location = `app-platform:clusters/${cluster.name}`;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: `cluster-${cluster.name}`,
+      title: cluster.name,
+      description: `Kubernetes cluster (${cluster.environment}) at ${cluster.url}`,
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [CLUSTER_ANNOTATION]: cluster.name,
+        'app-platform.io/cluster-health': cluster.health,
+      },
+      labels: {
+        'app-platform.io/environment': cluster.environment,
+        ...Object.fromEntries(
+          Object.entries(cluster.labels).filter(([k, v]) =>
+            /^[A-Za-z0-9._-]{1,63}$/.test(k) && /^[A-Za-z0-9._-]{0,63}$/.test(v),
+          ),
+        ),
+      },
+      tags: ['kubernetes-cluster', cluster.environment],
+    },
+    spec: { type: 'kubernetes-cluster', owner, lifecycle: cluster.environment },
+  };
+}
