@@ -41,7 +41,8 @@ test('registers a cluster through the form and shows an application on every clu
 
   await page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Clusters' }).click();
   await expect(page).toHaveURL(/\/clusters$/);
-  const rowOf = (name: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  // A row whose first cell is the cluster's name.
+  const rowOf = (name: string) => page.getByRole('row', { name: new RegExp(`^${name} `) });
   await expect(rowOf('test')).toContainText('healthy');
   await expect(rowOf('production')).toContainText('healthy');
 
