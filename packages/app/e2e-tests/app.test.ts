@@ -1,26 +1,9 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { screenshots, signInAsGuest, waitForBackend } from './portal';
 import path from 'node:path';
 
-const screenshots = path.resolve(__dirname, '../../../test-results/screenshots');
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible({ timeout: 120_000 });
-  await enter.click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(nav.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible();
-}
-
 test.beforeAll(async ({ request }) => {
-  // The backend starts alongside the app; wait until it says it is ready.
-  await expect
-    .poll(
-      async () =>
-        (await request.get('http://localhost:7007/api/app-platform/health').catch(() => undefined))?.status(),
-      { timeout: 180_000, intervals: [1_000] },
-    )
-    .toBe(200);
+  await waitForBackend(request);
 });
 
 test('the portal opens and lists this project in the catalog', async ({ page }) => {

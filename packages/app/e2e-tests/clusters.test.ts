@@ -1,10 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
+import { backendUrl, screenshots, signInAsGuest } from './portal';
 import { startSandbox, Sandbox } from '@internal/kube-sandbox';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import path from 'node:path';
-
-const screenshots = path.resolve(__dirname, '../../../test-results/screenshots');
-const backend = 'http://localhost:7007';
 
 let staging: Sandbox;
 
@@ -17,19 +15,9 @@ test.afterAll(async () => {
   await staging?.stop();
 });
 
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible({ timeout: 120_000 });
-  await enter.click();
-  await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
-
 /** The signed-in guest's Backstage token, from the same session as the browser. */
 async function guestToken(page: Page): Promise<string> {
-  const res = await page.request.get(`${backend}/api/auth/guest/refresh?env=development`, {
+  const res = await page.request.get(`${backendUrl}/api/auth/guest/refresh?env=development`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
   expect(res.ok()).toBe(true);
@@ -65,7 +53,7 @@ test('registers a cluster through the form and shows an application on every clu
 
   // An application gets its namespace on every cluster, shown on its catalog page.
   const name = `shop-${Date.now().toString(36)}`;
-  const created = await page.request.post(`${backend}/api/app-platform/applications`, {
+  const created = await page.request.post(`${backendUrl}/api/app-platform/applications`, {
     headers: { Authorization: `Bearer ${await guestToken(page)}` },
     data: { name, owner: 'group:default/guests', description: 'The e2e shop', namespaceTemplate: 'web' },
   });

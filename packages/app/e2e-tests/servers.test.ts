@@ -1,32 +1,17 @@
 import { test, expect, Page } from '@playwright/test';
+import { screenshots, signInAsGuest, waitForBackend } from './portal';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
 // The portal imports examples/servers.yaml through the `file` server provider
 // configured in app-config.yaml (appPlatform.servers.providers).
-const screenshots = path.resolve(__dirname, '../../../test-results/screenshots');
 const sample: Array<{ id: string; name: string; expiresAt: string }> = parse(
   readFileSync(path.resolve(__dirname, '../../../examples/servers.yaml'), 'utf8'),
 );
 
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible({ timeout: 120_000 });
-  await enter.click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(nav.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible();
-}
-
 test.beforeAll(async ({ request }) => {
-  await expect
-    .poll(
-      async () =>
-        (await request.get('http://localhost:7007/api/app-platform/health').catch(() => undefined))?.status(),
-      { timeout: 180_000, intervals: [1_000] },
-    )
-    .toBe(200);
+  await waitForBackend(request);
 });
 
 test('the Servers page lists the imported servers by days left, with counts and filters', async ({ page }) => {

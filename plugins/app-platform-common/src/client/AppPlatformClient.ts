@@ -72,7 +72,7 @@ export class AppPlatformClient {
       }
     }
     const qs = query.toString();
-    const body = await this.serverRequest<{ items: Server[] }>(
+    const body = await this.request<{ items: Server[] }>(
       `/servers${qs ? `?${qs}` : ''}`,
       options,
     );
@@ -84,7 +84,7 @@ export class AppPlatformClient {
     id: string,
     options: { token?: string } = {},
   ): Promise<Server> {
-    return this.serverRequest<Server>(
+    return this.request<Server>(
       `/servers/${encodeURIComponent(id)}`,
       options,
     );
@@ -94,7 +94,7 @@ export class AppPlatformClient {
   async listServerProviders(
     options: { token?: string } = {},
   ): Promise<ServerProviderStatus[]> {
-    const body = await this.serverRequest<{ items: ServerProviderStatus[] }>(
+    const body = await this.request<{ items: ServerProviderStatus[] }>(
       '/servers/providers',
       options,
     );
@@ -106,7 +106,7 @@ export class AppPlatformClient {
     input: ServerInput,
     options: { token?: string } = {},
   ): Promise<Server> {
-    return this.serverRequest<Server>('/servers', options, {
+    return this.request<Server>('/servers', options, {
       method: 'POST',
       body: input,
     });
@@ -118,7 +118,7 @@ export class AppPlatformClient {
     input: ServerInput,
     options: { token?: string } = {},
   ): Promise<Server> {
-    return this.serverRequest<Server>(
+    return this.request<Server>(
       `/servers/${encodeURIComponent(id)}`,
       options,
       { method: 'PUT', body: input },
@@ -130,7 +130,7 @@ export class AppPlatformClient {
     id: string,
     options: { token?: string } = {},
   ): Promise<void> {
-    await this.serverRequest<void>(
+    await this.request<void>(
       `/servers/${encodeURIComponent(id)}`,
       options,
       { method: 'DELETE' },
@@ -139,7 +139,7 @@ export class AppPlatformClient {
 
   /** Every registered cluster with its health (never its token). */
   async listClusters(options: { token?: string } = {}): Promise<Cluster[]> {
-    return (await this.serverRequest<{ items: Cluster[] }>('/clusters', options)).items;
+    return (await this.request<{ items: Cluster[] }>('/clusters', options)).items;
   }
 
   /** Registers a cluster (admins); the backend contacts it before storing it. */
@@ -147,7 +147,7 @@ export class AppPlatformClient {
     registration: ClusterRegistration,
     options: { token?: string } = {},
   ): Promise<Cluster> {
-    return this.serverRequest<Cluster>('/clusters', options, {
+    return this.request<Cluster>('/clusters', options, {
       method: 'POST',
       body: registration,
     });
@@ -155,26 +155,26 @@ export class AppPlatformClient {
 
   /** Removes a cluster registered through the API (admins). */
   async unregisterCluster(name: string, options: { token?: string } = {}): Promise<void> {
-    await this.serverRequest<void>(`/clusters/${encodeURIComponent(name)}`, options, {
+    await this.request<void>(`/clusters/${encodeURIComponent(name)}`, options, {
       method: 'DELETE',
     });
   }
 
   /** Names of the namespace templates an application can use. */
   async listNamespaceTemplates(options: { token?: string } = {}): Promise<string[]> {
-    return (await this.serverRequest<{ items: string[] }>('/namespace-templates', options))
+    return (await this.request<{ items: string[] }>('/namespace-templates', options))
       .items;
   }
 
   /** Every application with its namespace on each cluster. */
   async listApplications(options: { token?: string } = {}): Promise<Application[]> {
-    return (await this.serverRequest<{ items: Application[] }>('/applications', options))
+    return (await this.request<{ items: Application[] }>('/applications', options))
       .items;
   }
 
   /** One application with its namespace on each cluster. */
   async getApplication(name: string, options: { token?: string } = {}): Promise<Application> {
-    return this.serverRequest<Application>(`/applications/${encodeURIComponent(name)}`, options);
+    return this.request<Application>(`/applications/${encodeURIComponent(name)}`, options);
   }
 
   /** Creates an application and its namespace on every healthy cluster. */
@@ -182,7 +182,7 @@ export class AppPlatformClient {
     input: ApplicationCreation,
     options: { token?: string } = {},
   ): Promise<Application> {
-    return this.serverRequest<Application>('/applications', options, {
+    return this.request<Application>('/applications', options, {
       method: 'POST',
       body: input,
     });
@@ -190,12 +190,12 @@ export class AppPlatformClient {
 
   /** Deletes an application and its namespaces (refused while services run). */
   async deleteApplication(name: string, options: { token?: string } = {}): Promise<void> {
-    await this.serverRequest<void>(`/applications/${encodeURIComponent(name)}`, options, {
+    await this.request<void>(`/applications/${encodeURIComponent(name)}`, options, {
       method: 'DELETE',
     });
   }
 
-  private async serverRequest<T>(
+  private async request<T>(
     path: string,
     options: { token?: string },
     init: { method?: string; body?: unknown } = {},
