@@ -73,9 +73,16 @@ export interface Config {
     servers?: {
       /** Days before expiry at which owners are notified; defaults to 30, 7 and 1. */
       expiryThresholds?: number[];
-      /** When the expiry scan runs; defaults to daily. */
+      /**
+       * When the expiry scan runs; defaults to daily. Admins can also run it
+       * from the Servers page; `{ trigger: manual }` runs it only then.
+       */
       expiryScan?: {
-        frequency: HumanDuration | string | { cron: string };
+        frequency:
+          | HumanDuration
+          | string
+          | { cron: string }
+          | { trigger: 'manual' };
         timeout?: HumanDuration | string;
         initialDelay?: HumanDuration | string;
       };
@@ -85,9 +92,16 @@ export interface Config {
         name: string;
         /** `file`: a YAML/JSON list; `alibaba-ecs`: Alibaba Cloud ECS instances. */
         type: 'file' | 'alibaba-ecs';
-        /** Defaults to hourly. */
+        /**
+         * Defaults to hourly. Admins can also import from the Servers page;
+         * `{ trigger: manual }` imports only then.
+         */
         schedule?: {
-          frequency: HumanDuration | string | { cron: string };
+          frequency:
+            | HumanDuration
+            | string
+            | { cron: string }
+            | { trigger: 'manual' };
           timeout?: HumanDuration | string;
           initialDelay?: HumanDuration | string;
         };

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { screenshots, signInAsGuest, waitForBackend } from './portal';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -61,4 +61,90 @@ test('the home page has the expiring servers card', async ({ page }) => {
   await expect(page).toHaveURL('http://localhost:3000/');
   await expect(page.getByText('Servers expiring soon')).toBeVisible();
   await page.screenshot({ path: path.join(screenshots, 'home-servers.png') });
+});
+
+test('a server recorded by hand is alerted on the notifications page, then deleted', async ({
+  page,
+}) => {
+  const name = `e2e-${Date.now().toString(36)}`;
+  // Five days ahead: past the 7-day threshold, so the scan alerts it.
+  const expires = new Date(Date.now() + 5 * 24 * 3600_000)
+    .toISOString()
+    .slice(0, 10);
+  await signInAsGuest(page);
+  await page.goto('/servers');
+
+  await page.getByRole('button', { name: 'Record server' }).click();
+  const dialog = page.getByRole('dialog');
+  // The owner starts as the guest's group.
+  await expect(dialog.getByLabel('Owner group')).toHaveValue(
+    'group:default/guests',
+  );
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByLabel('Owner group').fill('nobody');
+  await dialog.getByLabel('Expires on').fill(expires);
+  await dialog.getByLabel('vCPU').fill('4');
+  await dialog.getByLabel('Memory (GiB)').fill('16');
+  await dialog.getByLabel('IP addresses').fill('10.1.2.3');
+  // Bad input: the backend names the field and records nothing.
+  await dialog.getByRole('button', { name: 'Record' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'owner: unknown owner group:default/nobody',
+  );
+  await dialog.getByLabel('Owner group').fill('guests');
+  await dialog.getByRole('button', { name: 'Record' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.locator('tbody tr', { hasText: name });
+  await expect(row).toContainText('4 vCPU · 16 GiB');
+  await expect(row).toContainText('manual');
+
+  // An admin runs the expiry scan now instead of waiting for the daily one.
+  const imports = page.getByRole('region', {
+    name: 'Imports and expiry alerts',
+  });
+  await imports.getByRole('button', { name: 'Run expiry scan' }).click();
+  await expect(
+    imports.getByRole('button', { name: 'Run expiry scan' }),
+  ).toBeEnabled({ timeout: 60_000 });
+  await expect(imports.getByTestId('server-expiry-scan')).toContainText(
+    /\d+ alerts? sent/,
+  );
+  // And a provider's import: its last import time moves on.
+  const examples = imports.locator('tr', { hasText: 'examples' });
+  const lastImport = await examples.locator('td').nth(1).textContent();
+  await examples.getByRole('button', { name: 'Import examples now' }).click();
+  await expect(examples.locator('td').nth(1)).not.toHaveText(lastImport ?? '', {
+    timeout: 60_000,
+  });
+  await expect(examples).toContainText('imported');
+  await page.screenshot({
+    path: path.join(screenshots, 'servers-imports.png'),
+    fullPage: true,
+  });
+
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: /Notifications/ })
+    .click();
+  await expect(page).toHaveURL(/\/notifications/);
+  const alert = page.getByText(
+    new RegExp(`^Server ${name} expires in \\d+ days \\(${expires}\\)$`),
+  );
+  await expect(async () => {
+    await page.reload();
+    await expect(alert).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await page.screenshot({
+    path: path.join(screenshots, 'notifications.png'),
+    fullPage: true,
+  });
+
+  // Clean up through the UI: deleting goes through the permission backend.
+  await page.goto('/servers');
+  await page.getByRole('button', { name: `Delete ${name}` }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: 'Delete' })
+    .click();
+  await expect(page.locator('tbody tr', { hasText: name })).toHaveCount(0);
 });

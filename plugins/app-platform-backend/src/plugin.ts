@@ -141,6 +141,7 @@ export const appPlatformPlugin = createBackendPlugin({
           catalog,
           auth,
           notifications,
+          scheduler,
           extraProviders: serverProviders,
         });
         permissionsRegistry.addResourceType({
@@ -148,7 +149,7 @@ export const appPlatformPlugin = createBackendPlugin({
           rules: [isServerOwnerRule],
           getResources: ids => servers.owners(ids),
         });
-        await servers.schedule(scheduler);
+        await servers.schedule();
 
         const health = HealthService.create({ knex });
         httpRouter.use(
@@ -163,7 +164,7 @@ export const appPlatformPlugin = createBackendPlugin({
                 permissions,
                 isAllowed: isAllowedOnApplication,
               }),
-              registerServerRoutes({ servers: servers.service, httpAuth, permissions }),
+              registerServerRoutes({ servers, httpAuth, permissions }),
             ],
           }),
         );

@@ -89,6 +89,17 @@ export const serverManagePermission = createPermission({
 });
 
 /**
+ * Running a server provider's import or the expiry scan now, instead of
+ * waiting for its schedule: platform admins only.
+ *
+ * @public
+ */
+export const serverImportPermission = createPermission({
+  name: 'app-platform.server.import',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of the App Platform, for registration with the framework.
  *
  * @public
@@ -101,4 +112,5 @@ export const appPlatformPermissions = [
   applicationDeletePermission,
   serverCreatePermission,
   serverManagePermission,
+  serverImportPermission,
 ];

@@ -81,6 +81,38 @@ export type ServerProviderStatus = {
 };
 
 /**
+ * How the last expiry scan went.
+ *
+ * @public
+ */
+export type ServerExpiryScanStatus = {
+  /** Days before expiry at which owners are alerted. */
+  thresholds: number[];
+  /** When the last scan started; absent before the first one. */
+  lastRunAt?: string;
+  /** When it ended; absent while it runs. */
+  lastFinishedAt?: string;
+  /** Alerts it sent. */
+  alertsSent: number;
+  /** Alerts it could not send (they are tried again by the next scan). */
+  alertsFailed: number;
+  error?: string;
+};
+
+/**
+ * The answer to asking for a server import or expiry scan to run now: it
+ * runs on one backend replica within seconds; the provider's or the scan's
+ * status shows when it has.
+ *
+ * @public
+ */
+export type ServerTaskTrigger = {
+  /** The scheduled task that was triggered. */
+  task: string;
+  triggeredAt: string;
+};
+
+/**
  * Days before expiry at which owners are alerted, unless configured.
  *
  * @public

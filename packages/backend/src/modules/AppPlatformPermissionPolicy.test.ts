@@ -7,6 +7,7 @@ import {
   applicationReadPermission,
   applicationUpdatePermission,
   clusterManagePermission,
+  serverImportPermission,
   serverManagePermission,
 } from '@internal/plugin-app-platform-common';
 import { AppPlatformPermissionPolicy } from './AppPlatformPermissionPolicy';
@@ -28,15 +29,20 @@ describe('AppPlatformPermissionPolicy', () => {
   const alice = user('user:default/alice', ['group:default/team-a']);
 
   it('lets admins do anything, including cluster management', async () => {
-    for (const permission of [clusterManagePermission, applicationDeletePermission, serverManagePermission]) {
+    for (const permission of [
+      clusterManagePermission,
+      applicationDeletePermission,
+      serverManagePermission,
+      serverImportPermission,
+    ]) {
       expect(await policy.handle({ permission }, admin)).toEqual({ result: AuthorizeResult.ALLOW });
     }
   });
 
-  it('keeps cluster management from everyone else', async () => {
-    expect(await policy.handle({ permission: clusterManagePermission }, alice)).toEqual({
-      result: AuthorizeResult.DENY,
-    });
+  it('keeps cluster management and on-demand server imports and scans from everyone else', async () => {
+    for (const permission of [clusterManagePermission, serverImportPermission]) {
+      expect(await policy.handle({ permission }, alice)).toEqual({ result: AuthorizeResult.DENY });
+    }
   });
 
   it('lets everyone read and create applications', async () => {

@@ -13,6 +13,7 @@ import {
   applicationDeletePermission,
   applicationUpdatePermission,
   clusterManagePermission,
+  serverImportPermission,
   serverManagePermission,
 } from '@internal/plugin-app-platform-common';
 import {
@@ -28,7 +29,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 /**
  * The portal's permission policy: members of the groups in
  * `appPlatform.admins` may do anything; owners manage their applications and
- * servers; only admins manage clusters; everyone reads and may create.
+ * servers; only admins manage clusters and run server imports and expiry
+ * scans on demand; everyone reads and may create.
  * Other plugins' permissions are allowed, as before this policy.
  */
 export class AppPlatformPermissionPolicy implements PermissionPolicy {
@@ -46,7 +48,10 @@ export class AppPlatformPermissionPolicy implements PermissionPolicy {
       return ALLOW;
     }
     const { permission } = request;
-    if (isPermission(permission, clusterManagePermission)) {
+    if (
+      isPermission(permission, clusterManagePermission) ||
+      isPermission(permission, serverImportPermission)
+    ) {
       return DENY;
     }
     if (

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
 import { appPlatformPlugin } from '../plugin';
+import { waitFor } from '../testing/waitFor';
 
 jest.setTimeout(120_000);
 
@@ -50,16 +51,6 @@ const groups = [
     spec: { type: 'team', children: [] },
   },
 ];
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
 
 describe('clusters and applications', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });

@@ -532,6 +532,59 @@ export const spec = {
           "removed",
           "skipped"
         ]
+      },
+      "ServerExpiryScanStatus": {
+        "type": "object",
+        "properties": {
+          "thresholds": {
+            "type": "array",
+            "description": "Days before expiry at which owners are alerted.",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "lastRunAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastFinishedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Absent while the scan runs."
+          },
+          "alertsSent": {
+            "type": "integer"
+          },
+          "alertsFailed": {
+            "type": "integer",
+            "description": "Alerts that could not be sent; the next scan retries them."
+          },
+          "error": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "thresholds",
+          "alertsSent",
+          "alertsFailed"
+        ]
+      },
+      "ServerTaskTrigger": {
+        "type": "object",
+        "description": "A scheduled task asked to run now. It runs on one backend replica within seconds; the provider's or the scan's status shows when it has.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "triggeredAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "task",
+          "triggeredAt"
+        ]
       }
     },
     "responses": {
@@ -951,7 +1004,7 @@ export const spec = {
     "/servers/providers": {
       "get": {
         "operationId": "ListServerProviders",
-        "description": "How the last import of each server provider went, with skipped records.",
+        "description": "Every configured server provider and how its last import went, with the records it skipped and why; one that has not run yet has no lastRunAt.",
         "responses": {
           "200": {
             "description": "The providers' status.",
@@ -970,6 +1023,72 @@ export const spec = {
                   "required": [
                     "items"
                   ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/servers/providers/{name}/import": {
+      "post": {
+        "operationId": "TriggerServerImport",
+        "description": "Runs the provider's import now instead of at its next scheduled time (needs app-platform.server.import). 404 for an unknown provider, 409 while an import of it runs.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "The import will run within seconds.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ServerTaskTrigger"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/servers/expiry-scan": {
+      "get": {
+        "operationId": "GetServerExpiryScan",
+        "description": "The alert thresholds and how the last expiry scan went.",
+        "responses": {
+          "200": {
+            "description": "The scan's status.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ServerExpiryScanStatus"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "TriggerServerExpiryScan",
+        "description": "Runs the expiry scan now instead of at its daily time (needs app-platform.server.import); alerts already sent are not sent again. 409 while a scan runs.",
+        "responses": {
+          "202": {
+            "description": "The scan will run within seconds.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ServerTaskTrigger"
                 }
               }
             }

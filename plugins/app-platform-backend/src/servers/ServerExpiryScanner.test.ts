@@ -161,11 +161,28 @@ describe('ServerExpiryScanner', () => {
         fields('web', new Date(T0.getTime() + 3 * DAY).toISOString()),
       );
 
+      expect(await scanner.getStatus()).toEqual({
+        thresholds: [14],
+        alertsSent: 0,
+        alertsFailed: 0,
+      });
       notifications.failNext = true;
       expect(await scanner.scan()).toEqual([]);
+      // The status tells of the failed alert, whichever replica ran the scan.
+      expect(await scanner.getStatus()).toEqual({
+        thresholds: [14],
+        lastRunAt: T0.toISOString(),
+        lastFinishedAt: expect.any(String),
+        alertsSent: 0,
+        alertsFailed: 1,
+      });
       expect(await scanner.scan()).toEqual([
         { serverId: server.id, threshold: '14', daysLeft: 3 },
       ]);
+      expect(await scanner.getStatus()).toMatchObject({
+        alertsSent: 1,
+        alertsFailed: 0,
+      });
       expect(await scanner.scan()).toEqual([]);
 
       // Renewed for a year and then, a year later, near expiry again.
@@ -232,10 +249,15 @@ describe('ServerExpiryScanner', () => {
         at(0),
       )?.threshold,
     ).toBe('expired');
-    expect(['30', '7', '1', 'expired'].map(expirySeverity)).toEqual([
+    expect(
+      ['30', '14', '7', '3', '1', '0', 'expired'].map(expirySeverity),
+    ).toEqual([
       'low',
-      'normal',
+      'low',
       'high',
+      'high',
+      'critical',
+      'critical',
       'critical',
     ]);
     expect(() =>

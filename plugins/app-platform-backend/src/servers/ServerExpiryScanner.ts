@@ -6,6 +6,7 @@ import {
   DEFAULT_SERVER_EXPIRY_THRESHOLDS,
   Server,
   serverDaysLeft,
+  ServerExpiryScanStatus,
   serverEntityName,
 } from '@internal/plugin-app-platform-common';
 import { ServerStore } from './ServerStore';
@@ -20,17 +21,21 @@ export type ServerExpiryAlert = {
   daysLeft: number;
 };
 
-/** Severity rises as expiry nears. */
+/**
+ * Severity rises as expiry nears. `normal` is skipped: the notifications
+ * page draws it as a green check, which would read as "all is well" on a
+ * server about to expire.
+ */
 export function expirySeverity(threshold: string): NotificationSeverity {
   if (threshold === EXPIRED_THRESHOLD) {
     return 'critical';
   }
   const days = Number(threshold);
   if (days <= 1) {
-    return 'high';
+    return 'critical';
   }
   if (days <= 7) {
-    return 'normal';
+    return 'high';
   }
   return 'low';
 }
@@ -98,9 +103,56 @@ export class ServerExpiryScanner {
     );
   }
 
+  /**
+   * Alerts every owner whose server crossed a threshold since its last
+   * alert, and records the run (see {@link ServerExpiryScanner.getStatus}).
+   */
   async scan(): Promise<ServerExpiryAlert[]> {
     const now = this.now();
+    const scanId = await this.store.startExpiryScan(now);
     const sent: ServerExpiryAlert[] = [];
+    let failed = 0;
+    try {
+      failed = await this.alertAll(now, sent);
+    } catch (error) {
+      await this.store.finishExpiryScan(scanId, {
+        alertsSent: sent.length,
+        alertsFailed: failed,
+        error: stringifyError(error),
+      });
+      throw error;
+    }
+    await this.store.finishExpiryScan(scanId, {
+      alertsSent: sent.length,
+      alertsFailed: failed,
+    });
+    if (sent.length > 0 || failed > 0) {
+      this.logger.info(
+        `Sent ${sent.length} server expiry alert(s); ${failed} could not be sent`,
+      );
+    }
+    return sent;
+  }
+
+  /** The thresholds and how the last scan, on any replica, went. */
+  async getStatus(): Promise<ServerExpiryScanStatus> {
+    const last = await this.store.latestExpiryScan();
+    return {
+      thresholds: [...this.thresholds],
+      lastRunAt: last?.startedAt,
+      lastFinishedAt: last?.finishedAt,
+      alertsSent: last?.alertsSent ?? 0,
+      alertsFailed: last?.alertsFailed ?? 0,
+      error: last?.error,
+    };
+  }
+
+  /** Sends the due alerts into `sent`; returns how many failed. */
+  private async alertAll(
+    now: Date,
+    sent: ServerExpiryAlert[],
+  ): Promise<number> {
+    let failed = 0;
     const servers = await this.store.list({ state: 'active' });
     for (const server of servers) {
       const crossed = crossedThreshold(server, this.thresholds, now);
@@ -122,6 +174,7 @@ export class ServerExpiryScanner {
         // Give the claim back so the next scan tries again; a lost alert is
         // worse than the small chance of a repeated one.
         await this.store.releaseExpiryNotice(server.id, crossed.threshold);
+        failed += 1;
         this.logger.error(
           `Could not send the expiry alert of server ${
             server.name
@@ -129,10 +182,7 @@ export class ServerExpiryScanner {
         );
       }
     }
-    if (sent.length > 0) {
-      this.logger.info(`Sent ${sent.length} server expiry alert(s)`);
-    }
-    return sent;
+    return failed;
   }
 
   private async notify(server: Server, threshold: string, daysLeft: number) {

@@ -7,12 +7,15 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config, ConfigReader } from '@backstage/config';
+import { NotFoundError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   MANUAL_SERVER_PROVIDER,
   Server,
+  ServerProviderStatus,
+  ServerTaskTrigger,
 } from '@internal/plugin-app-platform-common';
 import { ServerProvider } from '@internal/plugin-app-platform-node';
 import { Knex } from 'knex';
@@ -36,22 +39,31 @@ const DEFAULT_IMPORT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
+const IMPORT_TASK_PREFIX = 'app-platform-servers-import:';
+const SCAN_TASK = 'app-platform-servers-expiry-scan';
+
 const DEFAULT_SCAN_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 24 },
   timeout: { minutes: 30 },
   initialDelay: { minutes: 1 },
 };
 
-/** A schedule from config, where only `frequency` is required. */
+/**
+ * A schedule from config, where only `frequency` is required. A manual one
+ * (`frequency: { trigger: manual }`) gets no default initial delay: the
+ * scheduler would run it once when the delay ends, and would not run a
+ * trigger before then.
+ */
 function readSchedule(
   config: Config,
   defaults: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
   const given = config.get<JsonObject>();
+  const manual = config.getOptionalString('frequency.trigger') === 'manual';
   return readSchedulerServiceTaskScheduleDefinitionFromConfig(
     new ConfigReader({
       timeout: defaults.timeout as JsonObject,
-      ...(defaults.initialDelay
+      ...(defaults.initialDelay && !manual
         ? { initialDelay: defaults.initialDelay as JsonObject }
         : {}),
       ...given,
@@ -87,6 +99,7 @@ export class ServerInventory {
     readonly scanner: ServerExpiryScanner,
     readonly providers: ScheduledServerProvider[],
     private readonly store: ServerStore,
+    private readonly scheduler: SchedulerService,
     private readonly scanSchedule: SchedulerServiceTaskScheduleDefinition,
   ) {}
 
@@ -102,6 +115,7 @@ export class ServerInventory {
       catalog: CatalogService;
       auth: AuthService;
       notifications: NotificationService;
+      scheduler: SchedulerService;
       extraProviders?: ScheduledServerProvider[];
     },
   ): ServerInventory {
@@ -144,6 +158,7 @@ export class ServerInventory {
       }),
       providers,
       store,
+      deps.scheduler,
       serversConfig?.has('expiryScan')
         ? readSchedule(
             serversConfig.getConfig('expiryScan'),
@@ -154,10 +169,10 @@ export class ServerInventory {
   }
 
   /** Schedules every provider's import and the expiry scan. */
-  async schedule(scheduler: SchedulerService): Promise<void> {
+  async schedule(): Promise<void> {
     for (const { provider, schedule } of this.providers) {
-      await scheduler.scheduleTask({
-        id: `app-platform-servers-import:${provider.getProviderName()}`,
+      await this.scheduler.scheduleTask({
+        id: `${IMPORT_TASK_PREFIX}${provider.getProviderName()}`,
         scope: 'global',
         ...(schedule ?? DEFAULT_IMPORT_SCHEDULE),
         fn: async () => {
@@ -165,14 +180,60 @@ export class ServerInventory {
         },
       });
     }
-    await scheduler.scheduleTask({
-      id: 'app-platform-servers-expiry-scan',
+    await this.scheduler.scheduleTask({
+      id: SCAN_TASK,
       scope: 'global',
       ...this.scanSchedule,
       fn: async () => {
         await this.scanner.scan();
       },
     });
+  }
+
+  /**
+   * Every configured provider with how its last import went; one that has
+   * not run yet is listed too, so it can be run on demand.
+   */
+  async listProviderStatus(): Promise<ServerProviderStatus[]> {
+    const saved = new Map(
+      (await this.store.listProviderStatus()).map(s => [s.provider, s]),
+    );
+    return this.providers
+      .map(({ provider }) => provider.getProviderName())
+      .sort()
+      .map(
+        name =>
+          saved.get(name) ?? {
+            provider: name,
+            imported: 0,
+            removed: 0,
+            skipped: [],
+          },
+      );
+  }
+
+  /**
+   * Runs a provider's import now through its scheduled task rather than in
+   * the request, so it still runs on one replica at a time: 409 while it runs.
+   */
+  async triggerImport(providerName: string): Promise<ServerTaskTrigger> {
+    if (
+      !this.providers.some(p => p.provider.getProviderName() === providerName)
+    ) {
+      throw new NotFoundError(`No server provider named ${providerName}`);
+    }
+    return this.trigger(`${IMPORT_TASK_PREFIX}${providerName}`);
+  }
+
+  /** Runs the expiry scan now, like {@link ServerInventory.triggerImport}. */
+  triggerExpiryScan(): Promise<ServerTaskTrigger> {
+    return this.trigger(SCAN_TASK);
+  }
+
+  private async trigger(task: string): Promise<ServerTaskTrigger> {
+    const triggeredAt = new Date().toISOString();
+    await this.scheduler.triggerTask(task);
+    return { task, triggeredAt };
   }
 
   /** Owners of servers by id, for the permission framework's conditions. */

@@ -3,7 +3,6 @@ import {
   MANUAL_SERVER_PROVIDER,
   Server,
   ServerInput,
-  ServerProviderStatus,
 } from '@internal/plugin-app-platform-common';
 import { GroupDirectory } from './CatalogGroupDirectory';
 import { isUniqueViolation, ServerFilter, ServerStore } from './ServerStore';
@@ -44,10 +43,6 @@ export class ServerService {
       throw new NotFoundError(`No server with id ${id}`);
     }
     return server;
-  }
-
-  listProviderStatus(): Promise<ServerProviderStatus[]> {
-    return this.store.listProviderStatus();
   }
 
   async create(input: ServerInput): Promise<Server> {

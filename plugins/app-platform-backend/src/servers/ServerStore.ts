@@ -109,7 +109,16 @@ function fieldsToRow(fields: ServerFields) {
   };
 }
 
-/** The servers, provider status and expiry notice tables. */
+/** One run of the expiry scan as the store keeps it. */
+export type ExpiryScanRecord = {
+  startedAt: string;
+  finishedAt?: string;
+  alertsSent: number;
+  alertsFailed: number;
+  error?: string;
+};
+
+/** The servers, provider status, expiry notice and expiry scan tables. */
 export class ServerStore {
   private constructor(private readonly knex: Knex) {}
 
@@ -308,5 +317,44 @@ export class ServerStore {
       threshold: r.threshold,
       sentAt: toIso(r.sent_at)!,
     }));
+  }
+
+  /** Records that a scan started; returns the id to finish it with. */
+  async startExpiryScan(startedAt: Date): Promise<number> {
+    const [row] = await this.knex('server_expiry_scans')
+      .insert({ started_at: startedAt })
+      .returning('id');
+    return typeof row === 'object' ? row.id : row;
+  }
+
+  async finishExpiryScan(
+    id: number,
+    result: { alertsSent: number; alertsFailed: number; error?: string },
+  ): Promise<void> {
+    await this.knex('server_expiry_scans')
+      .where({ id })
+      .update({
+        finished_at: new Date(),
+        alerts_sent: result.alertsSent,
+        alerts_failed: result.alertsFailed,
+        error: result.error ?? null,
+      });
+  }
+
+  /** The most recent scan, finished or not. */
+  async latestExpiryScan(): Promise<ExpiryScanRecord | undefined> {
+    const row = await this.knex('server_expiry_scans')
+      .orderBy('id', 'desc')
+      .first();
+    if (!row) {
+      return undefined;
+    }
+    return {
+      startedAt: toIso(row.started_at)!,
+      finishedAt: toIso(row.finished_at),
+      alertsSent: row.alerts_sent,
+      alertsFailed: row.alerts_failed,
+      error: row.error ?? undefined,
+    };
   }
 }

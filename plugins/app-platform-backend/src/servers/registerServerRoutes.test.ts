@@ -3,36 +3,88 @@ import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import express from 'express';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { migrateDatabase } from '../database/migrateDatabase';
 import { HealthService } from '../health/HealthService';
 import { createRouter } from '../router';
-import { CatalogGroupDirectory } from './CatalogGroupDirectory';
 import { registerServerRoutes } from './registerServerRoutes';
-import { ServerService } from './ServerService';
+import { ServerInventory } from './ServerInventory';
 import { ServerStore } from './ServerStore';
 
 jest.setTimeout(60_000);
 
+const DAY = 24 * 60 * 60 * 1000;
+
 describe('registerServerRoutes', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'server-routes-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   async function setup(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);
     await migrateDatabase(knex);
     const store = ServerStore.create({ knex });
-    const groups = CatalogGroupDirectory.create({
-      catalog: catalogServiceMock({
-        entities: ['team-a', 'team-b'].map(name => ({
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Group',
-          metadata: { name, namespace: 'default' },
-          spec: { type: 'team', children: [] },
-        })),
+    // The file provider's list: one good record and one it must skip.
+    const file = path.join(dir, 'servers.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          id: 'web-1',
+          expiresAt: new Date(Date.now() + 5 * DAY + 3600_000).toISOString(),
+          owner: 'team-a',
+        },
+        { id: 'web-2', expiresAt: 'soon', owner: 'team-a' },
+      ]),
+    );
+    const sent: NotificationSendOptions[] = [];
+    // Backstage's test scheduler runs a triggered task before it returns.
+    const scheduler = mockServices.scheduler();
+    const inventory = ServerInventory.fromConfig(
+      mockServices.rootConfig({
+        data: {
+          appPlatform: {
+            servers: {
+              providers: [
+                {
+                  name: 'office',
+                  type: 'file',
+                  path: file,
+                  schedule: { frequency: { trigger: 'manual' } },
+                },
+              ],
+            },
+          },
+        },
       }),
-      auth: mockServices.auth(),
-    });
+      {
+        knex,
+        logger: mockServices.logger.mock(),
+        catalog: catalogServiceMock({
+          entities: ['team-a', 'team-b'].map(name => ({
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name, namespace: 'default' },
+            spec: { type: 'team', children: [] },
+          })),
+        }),
+        auth: mockServices.auth(),
+        notifications: { send: async options => void sent.push(options) },
+        scheduler,
+      },
+    );
+    await inventory.schedule();
     const decisions: { result: AuthorizeResult.ALLOW | AuthorizeResult.DENY } =
       { result: AuthorizeResult.ALLOW };
     const asked: unknown[] = [];
@@ -50,7 +102,7 @@ describe('registerServerRoutes', () => {
       health: HealthService.create({ knex }),
       registrations: [
         registerServerRoutes({
-          servers: ServerService.create({ store, groups }),
+          servers: inventory,
           httpAuth: mockServices.httpAuth(),
           permissions,
         }),
@@ -64,7 +116,7 @@ describe('registerServerRoutes', () => {
           logger: mockServices.logger.mock(),
         }).error(),
       );
-    return { app, store, decisions, asked };
+    return { app, store, decisions, asked, sent };
   }
 
   it.each(databases.eachSupportedId())(
@@ -230,8 +282,92 @@ describe('registerServerRoutes', () => {
     ).toBe(403);
     // Reading stays open.
     expect((await request(app).get('/servers')).body.items).toHaveLength(1);
+    // Configured providers are listed before their first import.
     expect((await request(app).get('/servers/providers')).body).toEqual({
-      items: [],
+      items: [{ provider: 'office', imported: 0, removed: 0, skipped: [] }],
     });
+  });
+
+  it.each(databases.eachSupportedId())(
+    'runs an import and the expiry scan on demand on %p',
+    async databaseId => {
+      const { app, asked, sent } = await setup(databaseId);
+
+      const before = await request(app).get('/servers/expiry-scan');
+      expect(before.status).toBe(200);
+      expect(before.body).toEqual({
+        thresholds: [30, 7, 1],
+        alertsSent: 0,
+        alertsFailed: 0,
+      });
+
+      const imported = await request(app).post(
+        '/servers/providers/office/import',
+      );
+      expect(imported.status).toBe(202);
+      expect(imported.body).toEqual({
+        task: 'app-platform-servers-import:office',
+        triggeredAt: expect.any(String),
+      });
+      expect(asked[asked.length - 1]).toEqual({
+        permission: expect.objectContaining({
+          name: 'app-platform.server.import',
+        }),
+      });
+      const [status] = (await request(app).get('/servers/providers')).body
+        .items;
+      expect(status).toMatchObject({
+        provider: 'office',
+        imported: 1,
+        skipped: [
+          { providerId: 'web-2', reason: 'malformed expiry date "soon"' },
+        ],
+      });
+      expect(Date.parse(status.lastRunAt)).toBeGreaterThanOrEqual(
+        Date.parse(imported.body.triggeredAt),
+      );
+
+      const unknown = await request(app).post(
+        '/servers/providers/cloud/import',
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.message).toBe('No server provider named cloud');
+
+      const scanned = await request(app).post('/servers/expiry-scan');
+      expect(scanned.status).toBe(202);
+      expect(scanned.body.task).toBe('app-platform-servers-expiry-scan');
+      const after = (await request(app).get('/servers/expiry-scan')).body;
+      expect(after).toMatchObject({ alertsSent: 1, alertsFailed: 0 });
+      expect(Date.parse(after.lastFinishedAt)).toBeGreaterThanOrEqual(
+        Date.parse(after.lastRunAt),
+      );
+      expect(sent.map(n => n.recipients)).toEqual([
+        { type: 'entity', entityRef: 'group:default/team-a' },
+      ]);
+
+      // A second scan finds nothing new to say.
+      await request(app).post('/servers/expiry-scan');
+      expect(
+        (await request(app).get('/servers/expiry-scan')).body,
+      ).toMatchObject({ alertsSent: 0 });
+      expect(sent).toHaveLength(1);
+    },
+  );
+
+  it('runs imports and scans on demand only for those the policy allows', async () => {
+    const { app, decisions, sent } = await setup('SQLITE_3');
+    decisions.result = AuthorizeResult.DENY;
+    expect(
+      (await request(app).post('/servers/providers/office/import')).status,
+    ).toBe(403);
+    expect((await request(app).post('/servers/expiry-scan')).status).toBe(403);
+    // Nothing ran.
+    expect((await request(app).get('/servers/providers')).body.items).toEqual([
+      { provider: 'office', imported: 0, removed: 0, skipped: [] },
+    ]);
+    expect(
+      (await request(app).get('/servers/expiry-scan')).body.lastRunAt,
+    ).toBeUndefined();
+    expect(sent).toEqual([]);
   });
 });

@@ -4,25 +4,38 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   serverCreatePermission,
+  serverImportPermission,
   serverManagePermission,
   ServerInput,
 } from '@internal/plugin-app-platform-common';
+import type { Request } from 'express';
 import { authorizeRequest } from '../permissions/authorizeRequest';
 import type { AppPlatformRouter } from '../router';
-import { ServerService } from './ServerService';
+import { ServerInventory } from './ServerInventory';
 
 /**
  * `/servers`: reading is open to every signed-in user and service (the
  * catalog module reads them); recording needs `app-platform.server.create`,
  * changing or deleting needs `app-platform.server.manage` on the server
- * (its owners, under the policy).
+ * (its owners, under the policy); running an import or the expiry scan now
+ * needs `app-platform.server.import` (admins).
  */
 export function registerServerRoutes(options: {
-  servers: ServerService;
+  servers: ServerInventory;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
 }) {
-  const { servers, httpAuth, permissions } = options;
+  const { httpAuth, permissions } = options;
+  const inventory = options.servers;
+  const servers = inventory.service;
+  const authorizeImport = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorizeRequest(permissions, credentials, {
+      permission: serverImportPermission,
+    });
+  };
   return (router: AppPlatformRouter) => {
     router.get('/servers', async (req, res) => {
       const { owner, provider, state } = req.query;
@@ -35,7 +48,21 @@ export function registerServerRoutes(options: {
     });
 
     router.get('/servers/providers', async (_req, res) => {
-      res.json({ items: await servers.listProviderStatus() });
+      res.json({ items: await inventory.listProviderStatus() });
+    });
+
+    router.post('/servers/providers/:name/import', async (req, res) => {
+      await authorizeImport(req);
+      res.status(202).json(await inventory.triggerImport(req.params.name));
+    });
+
+    router.get('/servers/expiry-scan', async (_req, res) => {
+      res.json(await inventory.scanner.getStatus());
+    });
+
+    router.post('/servers/expiry-scan', async (req, res) => {
+      await authorizeImport(req);
+      res.status(202).json(await inventory.triggerExpiryScan());
     });
 
     router.get('/servers/:id', async (req, res) => {

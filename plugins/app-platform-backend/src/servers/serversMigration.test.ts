@@ -67,4 +67,33 @@ describe(`migration ${MIGRATION}`, () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'keeps expiry scan runs and drops the table on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateDatabase(knex);
+      const startedAt = new Date('2026-11-22T08:00:00Z');
+      await knex('server_expiry_scans').insert({ started_at: startedAt });
+      await knex('server_expiry_scans').insert({ started_at: startedAt });
+      const rows = await knex('server_expiry_scans').orderBy('id');
+      expect(rows.map(r => r.id)).toEqual([rows[0].id, rows[0].id + 1]);
+      expect(rows[0]).toMatchObject({
+        finished_at: null,
+        alerts_sent: 0,
+        alerts_failed: 0,
+        error: null,
+      });
+
+      await knex.migrate.down({
+        directory: migrationsDirectory,
+        name: '20261122030000_server_expiry_scans.js',
+      });
+      expect(await knex.schema.hasTable('server_expiry_scans')).toBe(false);
+      expect(await knex.schema.hasTable('servers')).toBe(true);
+      await migrateDatabase(knex);
+      expect(await knex.schema.hasTable('server_expiry_scans')).toBe(true);
+      await knex.destroy();
+    },
+  );
 });

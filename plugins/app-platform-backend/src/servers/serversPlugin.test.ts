@@ -14,16 +14,55 @@ import {
   NotificationSendOptions,
   notificationService,
 } from '@backstage/plugin-notifications-node';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { createDeferred } from '@backstage/types';
 import { serverProvidersExtensionPoint } from '@internal/plugin-app-platform-node';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Knex } from 'knex';
 import request from 'supertest';
 import { appPlatformPlugin } from '../plugin';
+import { waitFor } from '../testing/waitFor';
 
 jest.setTimeout(60_000);
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * What both tests give the plugin besides its scheduler: the test database,
+ * a catalog with group team-a, and notifications recorded in `sent` (after
+ * a little latency, so that concurrent scans overlap).
+ */
+function sharedServices(knex: Knex, sent: NotificationSendOptions[]) {
+  return [
+    createServiceFactory({
+      service: coreServices.database,
+      deps: {},
+      factory: () => ({ getClient: async () => knex }),
+    }),
+    catalogServiceMock.factory({
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: 'team-a', namespace: 'default' },
+          spec: { type: 'team', children: [] },
+        },
+      ],
+    }),
+    createServiceFactory({
+      service: notificationService,
+      deps: {},
+      factory: () => ({
+        send: async (options: NotificationSendOptions) => {
+          await new Promise(resolve => setTimeout(resolve, 5));
+          sent.push(options);
+        },
+      }),
+    }),
+  ];
+}
 
 describe('servers in the app-platform plugin', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
@@ -108,32 +147,7 @@ describe('servers in the app-platform plugin', () => {
           deps: {},
           factory: () => host,
         }),
-        createServiceFactory({
-          service: coreServices.database,
-          deps: {},
-          factory: () => ({ getClient: async () => knex }),
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Group',
-              metadata: { name: 'team-a', namespace: 'default' },
-              spec: { type: 'team', children: [] },
-            },
-          ],
-        }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({
-            send: async (options: NotificationSendOptions) => {
-              // Latency, so the two replicas' scans overlap.
-              await new Promise(resolve => setTimeout(resolve, 5));
-              sent.push(options);
-            },
-          }),
-        }),
+        ...sharedServices(knex, sent),
       ];
       const first = await startTestBackend({ features: features(hosts[0]) });
       const second = await startTestBackend({ features: features(hosts[1]) });
@@ -176,6 +190,112 @@ describe('servers in the app-platform plugin', () => {
 
       await first.stop();
       await second.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "runs on demand through Backstage's scheduler, one run at a time, on %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const reading = createDeferred<void>();
+      const release = createDeferred<void>();
+      let reads = 0;
+      // Only triggers run these tasks: nothing happens on the clock.
+      const manual = {
+        frequency: { trigger: 'manual' as const },
+        timeout: { minutes: 1 },
+      };
+      const slowProvider = createBackendModule({
+        pluginId: 'app-platform',
+        moduleId: 'test-slow-servers',
+        register(reg) {
+          reg.registerInit({
+            deps: { providers: serverProvidersExtensionPoint },
+            async init({ providers }) {
+              providers.addServerProvider(
+                {
+                  getProviderName: () => 'slow',
+                  readServers: async () => {
+                    reads += 1;
+                    reading.resolve();
+                    await release;
+                    return {
+                      servers: [
+                        {
+                          providerId: 'db-1',
+                          expiresAt: new Date(
+                            Date.now() + 2 * DAY,
+                          ).toISOString(),
+                          owner: 'team-a',
+                        },
+                      ],
+                    };
+                  },
+                },
+                { schedule: manual },
+              );
+            },
+          });
+        },
+      });
+      const sent: NotificationSendOptions[] = [];
+      const backend = await startTestBackend({
+        features: [
+          appPlatformPlugin,
+          slowProvider,
+          schedulerServiceFactory,
+          mockServices.rootConfig.factory({
+            data: {
+              appPlatform: {
+                servers: { expiryScan: { frequency: { trigger: 'manual' } } },
+              },
+            },
+          }),
+          ...sharedServices(knex, sent),
+        ],
+      });
+      const api = '/api/app-platform/servers';
+
+      const first = await request(backend.server).post(
+        `${api}/providers/slow/import`,
+      );
+      expect(first.status).toBe(202);
+      await reading;
+      // The import is running on the scheduler: a second one must wait.
+      const second = await request(backend.server).post(
+        `${api}/providers/slow/import`,
+      );
+      expect(second.status).toBe(409);
+      expect(second.body.error.message).toMatch(/currently running/);
+      release.resolve();
+
+      const [status] = await waitFor(async () => {
+        const { items } = (
+          await request(backend.server).get(`${api}/providers`)
+        ).body;
+        return items[0].lastRunAt ? items : undefined;
+      }, 'the import to finish');
+      expect(status).toMatchObject({
+        provider: 'slow',
+        imported: 1,
+        skipped: [],
+      });
+      expect(reads).toBe(1);
+
+      expect(
+        (await request(backend.server).post(`${api}/expiry-scan`)).status,
+      ).toBe(202);
+      const scan = await waitFor(async () => {
+        const body = (await request(backend.server).get(`${api}/expiry-scan`))
+          .body;
+        return body.lastFinishedAt ? body : undefined;
+      }, 'the expiry scan to finish');
+      expect(scan).toMatchObject({ alertsSent: 1, alertsFailed: 0 });
+      expect(sent.map(n => n.payload.title)).toEqual([
+        expect.stringMatching(/^Server db-1 expires in 1 day/),
+      ]);
+
+      await backend.stop();
     },
   );
 });

@@ -8,9 +8,11 @@ import {
 } from '../types';
 import {
   Server,
+  ServerExpiryScanStatus,
   ServerInput,
   ServerProviderStatus,
   ServerState,
+  ServerTaskTrigger,
 } from '../servers';
 
 /**
@@ -99,6 +101,37 @@ export class AppPlatformClient {
       options,
     );
     return body.items;
+  }
+
+  /** Runs a provider's import now, on one replica; its status shows when it ran. */
+  async triggerServerImport(
+    provider: string,
+    options: { token?: string } = {},
+  ): Promise<ServerTaskTrigger> {
+    return this.request<ServerTaskTrigger>(
+      `/servers/providers/${encodeURIComponent(provider)}/import`,
+      options,
+      { method: 'POST' },
+    );
+  }
+
+  /** How the last expiry scan went. */
+  async getServerExpiryScan(
+    options: { token?: string } = {},
+  ): Promise<ServerExpiryScanStatus> {
+    return this.request<ServerExpiryScanStatus>(
+      '/servers/expiry-scan',
+      options,
+    );
+  }
+
+  /** Runs the expiry scan now, on one replica. */
+  async triggerServerExpiryScan(
+    options: { token?: string } = {},
+  ): Promise<ServerTaskTrigger> {
+    return this.request<ServerTaskTrigger>('/servers/expiry-scan', options, {
+      method: 'POST',
+    });
   }
 
   /** Records a server by hand. */

@@ -8,10 +8,11 @@ import {
   MenuItem,
   TextField,
 } from '@material-ui/core';
-import Alert from '@material-ui/lab/Alert';
 import { ClusterEnvironment } from '@internal/plugin-app-platform-common';
 import { useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
+import { ApiErrorAlert } from '../ApiErrorAlert';
 
 type Props = { open: boolean; onClose: () => void; onRegistered: () => void };
 
@@ -27,42 +28,27 @@ export const RegisterClusterDialog = ({ open, onClose, onRegistered }: Props) =>
   const [environment, setEnvironment] = useState<ClusterEnvironment>('test');
   const [caData, setCaData] = useState('');
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
-
-  const submit = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await client.registerCluster({
-        name: name.trim(),
-        url: url.trim(),
-        environment,
-        caData: caData.trim() || undefined,
-        token: token.trim(),
-      });
-      setName('');
-      setUrl('');
-      setCaData('');
-      setToken('');
-      onRegistered();
-      onClose();
-    } catch (e: any) {
-      setError(e?.body?.error?.message ?? e?.message ?? String(e));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const [{ loading: saving, error }, submit] = useAsyncFn(async () => {
+    await client.registerCluster({
+      name: name.trim(),
+      url: url.trim(),
+      environment,
+      caData: caData.trim() || undefined,
+      token: token.trim(),
+    });
+    setName('');
+    setUrl('');
+    setCaData('');
+    setToken('');
+    onRegistered();
+    onClose();
+  }, [client, name, url, environment, caData, token, onRegistered, onClose]);
 
   return (
     <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm">
       <DialogTitle>Register a cluster</DialogTitle>
       <DialogContent>
-        {error && (
-          <Alert severity="error" role="alert">
-            {error}
-          </Alert>
-        )}
+        <ApiErrorAlert error={error} />
         <TextField
           label="Name"
           helperText="Lower-case letters, digits and '-' (RFC 1123)"

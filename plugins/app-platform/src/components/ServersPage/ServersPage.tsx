@@ -6,13 +6,31 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { serverEntityName } from '@internal/plugin-app-platform-common';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  MANUAL_SERVER_PROVIDER,
+  serverCreatePermission,
+  serverEntityName,
+} from '@internal/plugin-app-platform-common';
 import { Container, Header } from '@backstage/ui';
-import { Box, Card, CardContent, Grid, Typography } from '@material-ui/core';
-import { useMemo, useState } from 'react';
+import {
+  Box,
+  Button,
+  Card,
+  CardContent,
+  Grid,
+  IconButton,
+  Typography,
+} from '@material-ui/core';
+import DeleteIcon from '@material-ui/icons/Delete';
+import { useCallback, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
+import { DeleteServerDialog } from './DeleteServerDialog';
+import { RecordServerDialog } from './RecordServerDialog';
+import { ServerImportsCard } from './ServerImportsCard';
 import {
   describeDaysLeft,
   describeSpecs,
@@ -39,7 +57,9 @@ function Count(props: { label: string; value: number; colour?: string }) {
   );
 }
 
-const columns: TableColumn<ServerRow>[] = [
+const columns = (
+  onDelete: (row: ServerRow) => void,
+): TableColumn<ServerRow>[] => [
   {
     title: 'Name',
     field: 'name',
@@ -95,6 +115,21 @@ const columns: TableColumn<ServerRow>[] = [
   },
   { title: 'Charge', field: 'chargeType', emptyValue: '—' },
   { title: 'State', field: 'state' },
+  {
+    title: '',
+    sorting: false,
+    // Imported servers change at their provider; only manual ones go here.
+    render: row =>
+      row.provider === MANUAL_SERVER_PROVIDER ? (
+        <IconButton
+          size="small"
+          aria-label={`Delete ${row.name}`}
+          onClick={() => onDelete(row)}
+        >
+          <DeleteIcon fontSize="small" />
+        </IconButton>
+      ) : null,
+  },
 ];
 
 /**
@@ -104,10 +139,22 @@ const columns: TableColumn<ServerRow>[] = [
  */
 export const ServersPage = () => {
   const client = useApi(appPlatformApiRef);
-  const { value, loading, error } = useAsync(
+  const identityApi = useApi(identityApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(
     () => client.listServers(),
     [client],
   );
+  const reload = useCallback(() => retry(), [retry]);
+  const { allowed: canRecord } = usePermission({
+    permission: serverCreatePermission,
+  });
+  // The dialog starts with the user's first group as the owner.
+  const { value: userGroup } = useAsync(async () => {
+    const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
+    return ownershipEntityRefs.find(ref => ref.startsWith('group:'));
+  }, [identityApi]);
+  const [recording, setRecording] = useState(false);
+  const [deleting, setDeleting] = useState<ServerRow>();
   const [owner, setOwner] = useState<string>(ALL);
   const [provider, setProvider] = useState<string>(ALL);
   const [state, setState] = useState<string>('active');
@@ -129,7 +176,7 @@ export const ServersPage = () => {
   ];
 
   let content;
-  if (loading) {
+  if (loading && !value) {
     content = <Progress />;
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;
@@ -193,9 +240,12 @@ export const ServersPage = () => {
                 backgroundColor: URGENCY_COLOURS[row.urgency],
               }),
             }}
-            columns={columns}
+            columns={columns(setDeleting)}
             data={filtered}
           />
+        </Grid>
+        <Grid item xs={12}>
+          <ServerImportsCard onImported={reload} />
         </Grid>
       </Grid>
     );
@@ -203,8 +253,36 @@ export const ServersPage = () => {
 
   return (
     <>
-      <Header title="Servers" />
+      <Header
+        title="Servers"
+        customActions={
+          canRecord ? (
+            <Button
+              variant="contained"
+              color="primary"
+              onClick={() => setRecording(true)}
+            >
+              Record server
+            </Button>
+          ) : undefined
+        }
+      />
       <Container>{content}</Container>
+      <RecordServerDialog
+        // Starts afresh with the owner once the user's group is known.
+        key={userGroup ?? ''}
+        open={recording}
+        onClose={() => setRecording(false)}
+        onRecorded={reload}
+        defaultOwner={userGroup}
+      />
+      <DeleteServerDialog
+        // A fresh dialog, without the last one's error, for each server.
+        key={deleting?.id ?? ''}
+        server={deleting}
+        onClose={() => setDeleting(undefined)}
+        onDeleted={reload}
+      />
     </>
   );
 };
