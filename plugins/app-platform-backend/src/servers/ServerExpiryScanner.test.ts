@@ -116,10 +116,10 @@ describe('ServerExpiryScanner', () => {
       });
       expect(
         byTitle['Server week expires in 5 days (2026-11-06)'].payload.severity,
-      ).toBe('normal');
+      ).toBe('high');
       expect(
         byTitle['Server hours expires today (2026-11-01)'].payload.severity,
-      ).toBe('high');
+      ).toBe('critical');
       expect(
         byTitle['Server gone expired on 2026-10-31'].payload.severity,
       ).toBe('critical');
