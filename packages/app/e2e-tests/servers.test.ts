@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { screenshots, signInAsGuest, waitForBackend } from './portal';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,11 @@ import { parse } from 'yaml';
 const sample: Array<{ id: string; name: string; expiresAt: string }> = parse(
   readFileSync(path.resolve(__dirname, '../../../examples/servers.yaml'), 'utf8'),
 );
+
+/** Rows of the server table (the imports card below has a table too). */
+function inventoryRows(page: Page, hasText?: string) {
+  return page.getByRole('region', { name: 'Server inventory' }).locator('tbody tr', { hasText });
+}
 
 test.beforeAll(async ({ request }) => {
   await waitForBackend(request);
@@ -28,7 +33,7 @@ test('the Servers page lists the imported servers by days left, with counts and 
 
   // The counts at the top (the sidebar link has the same label, hence the tag).
   await expect(page.locator('p[aria-label="Servers"]')).toHaveText(String(sample.length));
-  const rows = page.locator('tbody tr');
+  const rows = inventoryRows(page);
   await expect(rows).toHaveCount(sample.length);
   // Sorted by days left: the soonest expiry comes first.
   await expect(rows.first()).toContainText(soonest.name);
@@ -94,7 +99,7 @@ test('a server recorded by hand is alerted on the notifications page, then delet
   await dialog.getByLabel('Owner group').fill('guests');
   await dialog.getByRole('button', { name: 'Record' }).click();
   await expect(dialog).toBeHidden();
-  const row = page.locator('tbody tr', { hasText: name });
+  const row = inventoryRows(page, name);
   await expect(row).toContainText('4 vCPU · 16 GiB');
   await expect(row).toContainText('manual');
 
@@ -139,12 +144,22 @@ test('a server recorded by hand is alerted on the notifications page, then delet
     fullPage: true,
   });
 
-  // Clean up through the UI: deleting goes through the permission backend.
+  // Renewed for a year: its owner changes the record, which keeps its tags.
+  const renewed = new Date(Date.now() + 370 * 24 * 3600_000).toISOString().slice(0, 10);
   await page.goto('/servers');
+  await page.getByRole('button', { name: `Change ${name}` }).click();
+  const change = page.getByRole('dialog');
+  await expect(change.getByLabel('vCPU')).toHaveValue('4');
+  await change.getByLabel('Expires on').fill(renewed);
+  await change.getByRole('button', { name: 'Save' }).click();
+  await expect(change).toBeHidden();
+  await expect(inventoryRows(page, name)).toContainText(renewed);
+
+  // Clean up through the UI: deleting goes through the permission backend.
   await page.getByRole('button', { name: `Delete ${name}` }).click();
   await page
     .getByRole('dialog')
     .getByRole('button', { name: 'Delete' })
     .click();
-  await expect(page.locator('tbody tr', { hasText: name })).toHaveCount(0);
+  await expect(inventoryRows(page, name)).toHaveCount(0);
 });

@@ -1,4 +1,9 @@
-import { emptyServerForm as empty, toServerInput } from './RecordServerDialog';
+import { Server } from '@internal/plugin-app-platform-common';
+import {
+  emptyServerForm as empty,
+  toServerForm,
+  toServerInput,
+} from './RecordServerDialog';
 
 describe('toServerInput', () => {
   it('sends only the fields filled in, trimmed', () => {
@@ -54,6 +59,45 @@ describe('toServerInput', () => {
       ),
     ).toMatchObject({
       cpu: null,
+    });
+  });
+});
+
+describe('toServerForm', () => {
+  it('fills the form with a server so that saving it changes nothing', () => {
+    const server: Server = {
+      id: '1',
+      name: 'gpu-01',
+      provider: 'manual',
+      providerId: 'gpu-01',
+      ipAddresses: ['10.0.0.1', '10.0.0.2'],
+      cpu: 32,
+      memoryMib: 512,
+      diskGib: 2000,
+      os: 'Ubuntu 24.04',
+      chargeType: 'PrePaid',
+      expiresAt: '2027-01-31T00:00:00.000Z',
+      owner: 'group:default/team-a',
+      tags: { room: 'b2' },
+      state: 'active',
+      updatedAt: '2026-11-01T00:00:00.000Z',
+    };
+    const form = toServerForm(server);
+    expect(form).toMatchObject({
+      expiresAt: '2027-01-31',
+      memoryGib: '0.5',
+      region: '',
+    });
+    expect(toServerInput(form)).toEqual({
+      name: 'gpu-01',
+      owner: 'group:default/team-a',
+      chargeType: 'PrePaid',
+      expiresAt: '2027-01-31',
+      cpu: 32,
+      memoryMib: 512,
+      diskGib: 2000,
+      os: 'Ubuntu 24.04',
+      ipAddresses: ['10.0.0.1', '10.0.0.2'],
     });
   });
 });

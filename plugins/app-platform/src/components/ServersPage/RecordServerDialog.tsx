@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { ServerInput } from '@internal/plugin-app-platform-common';
+import { Server, ServerInput } from '@internal/plugin-app-platform-common';
 import {
   Button,
   Dialog,
@@ -21,6 +21,8 @@ type Props = {
   onRecorded: () => void;
   /** The owner field's starting value, e.g. the user's first group. */
   defaultOwner?: string;
+  /** A server recorded by hand to change (e.g. renewed) instead of a new one. */
+  server?: Server;
 };
 
 /** The form's fields before anything is typed. */
@@ -67,17 +69,40 @@ export function toServerInput(form: Form): ServerInput {
   ) as ServerInput;
 }
 
+/** The form filled in with a server's fields, to change them. */
+export function toServerForm(server: Server): Form {
+  const text = (value: string | number | undefined) =>
+    value === undefined ? '' : String(value);
+  return {
+    name: server.name,
+    owner: server.owner,
+    // Dates picked here are stored as midnight UTC; the picker shows the day.
+    expiresAt: server.expiresAt?.slice(0, 10) ?? '',
+    chargeType: server.chargeType ?? emptyServerForm.chargeType,
+    region: text(server.region),
+    cpu: text(server.cpu),
+    memoryGib: text(
+      server.memoryMib === undefined ? undefined : server.memoryMib / 1024,
+    ),
+    diskGib: text(server.diskGib),
+    os: text(server.os),
+    ipAddresses: server.ipAddresses.join(', '),
+  };
+}
+
 /**
- * Records a server by hand, for machines no provider imports. The backend
- * checks every field; its error names the field and is shown as is.
+ * Records a server by hand, for machines no provider imports, or changes
+ * one (a renewal moves its expiry). The backend checks every field; its
+ * error names the field and is shown as is.
  */
 export const RecordServerDialog = (props: Props) => {
-  const { open, onClose, onRecorded, defaultOwner } = props;
+  const { open, onClose, onRecorded, defaultOwner, server } = props;
   const client = useApi(appPlatformApiRef);
-  const [form, setForm] = useState<Form>({
-    ...emptyServerForm,
-    owner: defaultOwner ?? '',
-  });
+  const [form, setForm] = useState<Form>(
+    server
+      ? toServerForm(server)
+      : { ...emptyServerForm, owner: defaultOwner ?? '' },
+  );
 
   const field = (key: keyof Form, label: string, extra: object = {}) => (
     <TextField
@@ -92,15 +117,31 @@ export const RecordServerDialog = (props: Props) => {
   );
 
   const [{ loading: saving, error }, submit] = useAsyncFn(async () => {
-    await client.createServer(toServerInput(form));
-    setForm({ ...emptyServerForm, owner: defaultOwner ?? '' });
+    if (server) {
+      // The form has no fields for these; a replacement must keep them.
+      await client.updateServer(server.id, {
+        ...toServerInput(form),
+        tags: server.tags,
+        ...(server.createdAt ? { createdAt: server.createdAt } : {}),
+      });
+    } else {
+      await client.createServer(toServerInput(form));
+      setForm({ ...emptyServerForm, owner: defaultOwner ?? '' });
+    }
     onRecorded();
     onClose();
-  }, [client, form, defaultOwner, onRecorded, onClose]);
+  }, [client, form, server, defaultOwner, onRecorded, onClose]);
+
+  let submitLabel = server ? 'Save' : 'Record';
+  if (saving) {
+    submitLabel = server ? 'Saving…' : 'Recording…';
+  }
 
   return (
     <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm">
-      <DialogTitle>Record a server</DialogTitle>
+      <DialogTitle>
+        {server ? `Change server ${server.name}` : 'Record a server'}
+      </DialogTitle>
       <DialogContent>
         <ApiErrorAlert error={error} />
         <Grid container spacing={2}>
@@ -165,7 +206,7 @@ export const RecordServerDialog = (props: Props) => {
           onClick={submit}
           disabled={saving || !form.name.trim() || !form.owner.trim()}
         >
-          {saving ? 'Recording…' : 'Record'}
+          {submitLabel}
         </Button>
       </DialogActions>
     </Dialog>

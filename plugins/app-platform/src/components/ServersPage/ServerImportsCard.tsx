@@ -21,7 +21,13 @@ import { appPlatformApiRef } from '../../api/appPlatformApiRef';
 import { describeError } from '../../api/describeError';
 import { usePolled } from '../../hooks/usePolled';
 
-const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : 'never');
+const when = (iso?: string) =>
+  iso
+    ? new Date(iso).toLocaleString(undefined, {
+        dateStyle: 'short',
+        timeStyle: 'medium',
+      })
+    : 'never';
 
 /** Whether a run that started at `lastRunAt` is the one asked for at `trigger`. */
 function ranSince(lastRunAt: string | undefined, trigger: ServerTaskTrigger) {

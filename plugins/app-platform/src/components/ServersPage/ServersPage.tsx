@@ -24,6 +24,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import DeleteIcon from '@material-ui/icons/Delete';
+import EditIcon from '@material-ui/icons/Edit';
 import { useCallback, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -57,9 +58,10 @@ function Count(props: { label: string; value: number; colour?: string }) {
   );
 }
 
-const columns = (
-  onDelete: (row: ServerRow) => void,
-): TableColumn<ServerRow>[] => [
+const columns = (actions: {
+  onEdit: (row: ServerRow) => void;
+  onDelete: (row: ServerRow) => void;
+}): TableColumn<ServerRow>[] => [
   {
     title: 'Name',
     field: 'name',
@@ -121,13 +123,22 @@ const columns = (
     // Imported servers change at their provider; only manual ones go here.
     render: row =>
       row.provider === MANUAL_SERVER_PROVIDER ? (
-        <IconButton
-          size="small"
-          aria-label={`Delete ${row.name}`}
-          onClick={() => onDelete(row)}
-        >
-          <DeleteIcon fontSize="small" />
-        </IconButton>
+        <Box display="flex">
+          <IconButton
+            size="small"
+            aria-label={`Change ${row.name}`}
+            onClick={() => actions.onEdit(row)}
+          >
+            <EditIcon fontSize="small" />
+          </IconButton>
+          <IconButton
+            size="small"
+            aria-label={`Delete ${row.name}`}
+            onClick={() => actions.onDelete(row)}
+          >
+            <DeleteIcon fontSize="small" />
+          </IconButton>
+        </Box>
       ) : null,
   },
 ];
@@ -154,6 +165,7 @@ export const ServersPage = () => {
     return ownershipEntityRefs.find(ref => ref.startsWith('group:'));
   }, [identityApi]);
   const [recording, setRecording] = useState(false);
+  const [editing, setEditing] = useState<ServerRow>();
   const [deleting, setDeleting] = useState<ServerRow>();
   const [owner, setOwner] = useState<string>(ALL);
   const [provider, setProvider] = useState<string>(ALL);
@@ -229,7 +241,7 @@ export const ServersPage = () => {
             />
           </Box>
         </Grid>
-        <Grid item xs={12}>
+        <Grid item xs={12} component="section" aria-label="Server inventory">
           <Table<ServerRow>
             title={`Servers (${filtered.length})`}
             options={{
@@ -240,7 +252,7 @@ export const ServersPage = () => {
                 backgroundColor: URGENCY_COLOURS[row.urgency],
               }),
             }}
-            columns={columns(setDeleting)}
+            columns={columns({ onEdit: setEditing, onDelete: setDeleting })}
             data={filtered}
           />
         </Grid>
@@ -276,6 +288,15 @@ export const ServersPage = () => {
         onRecorded={reload}
         defaultOwner={userGroup}
       />
+      {editing && (
+        <RecordServerDialog
+          key={editing.id}
+          open
+          server={editing}
+          onClose={() => setEditing(undefined)}
+          onRecorded={reload}
+        />
+      )}
       <DeleteServerDialog
         // A fresh dialog, without the last one's error, for each server.
         key={deleting?.id ?? ''}
