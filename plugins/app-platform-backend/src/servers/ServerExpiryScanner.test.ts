@@ -9,7 +9,7 @@ import {
   expirySeverity,
   ServerExpiryScanner,
 } from './ServerExpiryScanner';
-import { ServerFields, ServerStore } from './ServerStore';
+import { KEPT_EXPIRY_SCANS, ServerFields, ServerStore } from './ServerStore';
 
 jest.setTimeout(60_000);
 
@@ -184,6 +184,13 @@ describe('ServerExpiryScanner', () => {
         alertsFailed: 0,
       });
       expect(await scanner.scan()).toEqual([]);
+      // Only the latest runs are kept.
+      for (let i = 0; i < KEPT_EXPIRY_SCANS; i++) {
+        await scanner.scan();
+      }
+      const [{ n }] = await knex('server_expiry_scans').count({ n: '*' });
+      // PostgreSQL counts in a string.
+      expect(Number(n)).toBe(KEPT_EXPIRY_SCANS);
 
       // Renewed for a year and then, a year later, near expiry again.
       const renewed = new Date(T0.getTime() + 368 * DAY).toISOString();

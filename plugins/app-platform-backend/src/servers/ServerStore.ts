@@ -109,6 +109,9 @@ function fieldsToRow(fields: ServerFields) {
   };
 }
 
+/** How many expiry scan runs the store keeps; a scan may run every minute. */
+export const KEPT_EXPIRY_SCANS = 100;
+
 /** One run of the expiry scan as the store keeps it. */
 export type ExpiryScanRecord = {
   startedAt: string;
@@ -319,12 +322,19 @@ export class ServerStore {
     }));
   }
 
-  /** Records that a scan started; returns the id to finish it with. */
+  /**
+   * Records that a scan started and forgets all but the last
+   * {@link KEPT_EXPIRY_SCANS} runs; returns the id to finish it with.
+   */
   async startExpiryScan(startedAt: Date): Promise<number> {
     const [row] = await this.knex('server_expiry_scans')
       .insert({ started_at: startedAt })
       .returning('id');
-    return typeof row === 'object' ? row.id : row;
+    const id: number = typeof row === 'object' ? row.id : row;
+    await this.knex('server_expiry_scans')
+      .where('id', '<=', id - KEPT_EXPIRY_SCANS)
+      .delete();
+    return id;
   }
 
   async finishExpiryScan(
