@@ -25,7 +25,7 @@ import {
 } from '@material-ui/core';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
@@ -155,7 +155,6 @@ export const ServersPage = () => {
     () => client.listServers(),
     [client],
   );
-  const reload = useCallback(() => retry(), [retry]);
   const { allowed: canRecord } = usePermission({
     permission: serverCreatePermission,
   });
@@ -257,7 +256,7 @@ export const ServersPage = () => {
           />
         </Grid>
         <Grid item xs={12}>
-          <ServerImportsCard onImported={reload} />
+          <ServerImportsCard onImported={retry} />
         </Grid>
       </Grid>
     );
@@ -285,7 +284,7 @@ export const ServersPage = () => {
         key={userGroup ?? ''}
         open={recording}
         onClose={() => setRecording(false)}
-        onRecorded={reload}
+        onRecorded={retry}
         defaultOwner={userGroup}
       />
       {editing && (
@@ -294,7 +293,7 @@ export const ServersPage = () => {
           open
           server={editing}
           onClose={() => setEditing(undefined)}
-          onRecorded={reload}
+          onRecorded={retry}
         />
       )}
       <DeleteServerDialog
@@ -302,7 +301,7 @@ export const ServersPage = () => {
         key={deleting?.id ?? ''}
         server={deleting}
         onClose={() => setDeleting(undefined)}
-        onDeleted={reload}
+        onDeleted={retry}
       />
     </>
   );
