@@ -67,14 +67,18 @@ async function preparePostgres() {
   }
   if (await canConnect('127.0.0.1', 5432)) {
     process.env[PG_ENV] = PG_DEFAULT;
-    say('PostgreSQL: found at 127.0.0.1:5432; database tests run on SQLite and PostgreSQL');
+    say(
+      'PostgreSQL: found at 127.0.0.1:5432; database tests run on SQLite and PostgreSQL',
+    );
     return true;
   }
   if (isCI) {
     say('PostgreSQL: NOT reachable at 127.0.0.1:5432, and CI=true requires it');
     return false;
   }
-  say('PostgreSQL: not reachable at 127.0.0.1:5432; database tests run on SQLite only');
+  say(
+    'PostgreSQL: not reachable at 127.0.0.1:5432; database tests run on SQLite only',
+  );
   return true;
 }
 
@@ -127,6 +131,36 @@ const steps = {
       check('unit test runner exit code', false);
     }
   },
+  async start() {
+    // `./platform start` itself (scripts/start.test.mjs): the README's PostgreSQL
+    // command comes up and stops cleanly; failed starts exit with the reason.
+    // Its portals use their own free ports, so they never meet the e2e portal.
+    const report = path.join(resultsDir, 'start.tap');
+    rmSync(report, { force: true });
+    const code = await run('node', [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${report}`,
+      'scripts/start.test.mjs',
+    ]);
+    if (!existsSync(report)) {
+      check('start tests (no report written)', false);
+      return;
+    }
+    const tap = readFileSync(report, 'utf8');
+    const count = name =>
+      Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+    tally.passed += count('pass');
+    tally.failed += count('fail') + count('cancelled');
+    tally.skipped += count('skipped') + count('todo');
+    for (const m of tap.matchAll(/^not ok \d+ - (.*)$/gm))
+      failures.push(`start: ${m[1]}`);
+    if (code !== 0 && count('fail') + count('cancelled') === 0) {
+      check('start test runner exit code', false);
+    }
+  },
   async e2e() {
     const report = path.join(resultsDir, 'playwright.json');
     rmSync(report, { force: true });
@@ -167,5 +201,7 @@ if (failures.length) {
   for (const f of failures) say(`  - ${f}`);
 }
 const skipped = tally.skipped ? `, ${tally.skipped} skipped` : '';
-process.stdout.write(`${tally.passed} passed, ${tally.failed} failed${skipped}\n`);
+process.stdout.write(
+  `${tally.passed} passed, ${tally.failed} failed${skipped}\n`,
+);
 process.exit(tally.failed ? 1 : 0);

@@ -11,6 +11,53 @@ export interface Config {
     encryptionKey?: string;
 
     /**
+     * Keys for key rotation: the first encrypts, all of them decrypt. Each
+     * stored token names the id of its key; at start-up every token not under
+     * the first key is encrypted again with it, after which a previous key
+     * can be removed. `encryptionKey`, if also set, is a previous key with id
+     * `default`.
+     */
+    encryptionKeys?: Array<{
+      /** 1-32 letters, digits, '-' or '_'. */
+      id: string;
+      /**
+       * 32 bytes as base64 or 64 hex characters.
+       * @visibility secret
+       */
+      key: string;
+    }>;
+
+    /**
+     * The id written on everything this installation creates
+     * (`app-platform.io/installation=<id>`); it updates and deletes only
+     * objects that carry it. Generated on first start and kept in the
+     * database when not set. Changing it disowns everything created before.
+     */
+    installationId?: string;
+
+    /** Deadline of every call to a cluster, enforced by aborting it; defaults to 10 seconds. */
+    clusterTimeout?: HumanDuration | string;
+
+    /** The level-triggered reconciler that drives the clusters to the database. */
+    reconcile?: {
+      /** How often a full pass runs (besides the passes requests wake); defaults to 10 seconds. */
+      interval?: HumanDuration | string;
+      /** Wait before the first retry of a failed target; doubles up to maxBackoff. Defaults to 2 seconds. */
+      initialBackoff?: HumanDuration | string;
+      /** Longest wait between retries of a failed target; defaults to 5 minutes. */
+      maxBackoff?: HumanDuration | string;
+    };
+
+    /** Applications. */
+    applications?: {
+      /**
+       * Names no application may take, besides `default`, `kube-*` and
+       * `openshift-*`; a trailing `*` matches any rest of the name.
+       */
+      reservedNames?: string[];
+    };
+
+    /**
      * Groups (entity refs, e.g. `group:default/platform-admins`) whose members
      * may do anything in the App Platform, such as registering clusters.
      */
@@ -57,7 +104,7 @@ export interface Config {
     healthProbe?: {
       /** Defaults to 30 seconds. */
       frequency?: HumanDuration | string;
-      /** Defaults to 10 seconds. */
+      /** Defaults to `clusterTimeout`. */
       timeout?: HumanDuration | string;
     };
 

@@ -74,4 +74,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@internal/plugin-app-platform-backend'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-app-platform'));
 backend.add(import('@internal/plugin-catalog-backend-module-app-platform'));
-backend.start();
+// A backend that cannot start (e.g. its database does not answer) exits non-zero
+// instead of lingering half-started: the rejection would otherwise only be logged.
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error('Backend failed to start up', error);
+  process.exit(1);
+});

@@ -1,9 +1,11 @@
 /* eslint-disable no-console */
 import fs from 'node:fs';
 import path from 'node:path';
+import { faultCommand, FAULT_USAGE } from './faultCommand';
 import { Sandbox, startSandbox } from './startSandbox';
 
 const USAGE = `Usage: kube-sandbox serve [options]
+       kube-sandbox fault [options] <action>   (see kube-sandbox fault --help)
 
 Options:
   --clusters N          number of clusters to start (default 1)
@@ -34,6 +36,19 @@ function parseArgs(argv: string[]) {
 
 /** Entry point of `bin/kube-sandbox`. */
 export async function main(argv: string[]) {
+  if (argv[0] === 'fault') {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(FAULT_USAGE);
+      return;
+    }
+    try {
+      console.log(JSON.stringify(await faultCommand(argv.slice(1)), null, 2));
+    } catch (e) {
+      console.error(`kube-sandbox fault: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   const { command, flags } = parseArgs(argv);
   if (command !== 'serve') {
     console.log(USAGE);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { Controller, ControllerTimings } from './controller/Controller';
+import { ClusterSettings } from './controller/ControllerContext';
 import {
   generateCertificates,
   SandboxCertificates,
@@ -33,8 +34,21 @@ export interface SandboxOptions {
   watchHistorySize?: number;
   /** Interval of BOOKMARK events on watches that allow them. */
   bookmarkIntervalMs?: number;
-  /** Delay before a Terminating namespace and its contents disappear. */
+  /**
+   * Real ms a deleted namespace stays Terminating at least (default 3000,
+   * as a real cluster takes seconds); it stays longer while objects in it
+   * have finalizers. Tests pass a small value to go faster.
+   */
   namespaceTerminationMs?: number;
+  /**
+   * Image repositories (`acme/app`, `ghcr.io/acme/app`) or tagged images
+   * (`nginx:0.0.1`) that do not exist: pulls fail with ErrImagePull.
+   */
+  unknownImages?: string[];
+  /** Storage classes besides the default `standard` that bind claims. */
+  storageClasses?: string[];
+  /** Allocatable resources of the node (default cpu 4, memory 16Gi, 110 pods). */
+  nodeCapacity?: ClusterSettings['nodeCapacity'];
 }
 
 export interface Sandbox {
@@ -103,10 +117,15 @@ export async function startSandbox(
   const api = KubeApi.create({
     store,
     registry,
-    namespaceTerminationMs: options.namespaceTerminationMs,
+    storageClasses: options.storageClasses,
   });
   const faults = Faults.create();
-  const controller = Controller.create(store, registry, options.controller);
+  const controller = Controller.create(api, options.controller, {
+    namespaceTerminationMs: options.namespaceTerminationMs,
+    unknownImages: options.unknownImages,
+    storageClasses: options.storageClasses,
+    nodeCapacity: options.nodeCapacity,
+  });
   const server = await KubeSandboxServer.create({
     api,
     faults,
@@ -193,7 +212,7 @@ export async function startSandbox(
     controller,
     server,
     async stop() {
-      controller.stop();
+      controller.dispose();
       api.dispose();
       unsubscribe?.();
       if (saveTimer) {

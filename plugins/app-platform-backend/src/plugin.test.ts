@@ -27,7 +27,9 @@ describe('appPlatformPlugin', () => {
 
       expect(await knex.schema.hasTable('applications')).toBe(true);
 
-      // No credentials: the health endpoint is open to load balancers and probes.
+      // The test backend signs every request in as a user, who gets the
+      // checks; what a caller without credentials gets (only the status, and
+      // 401 everywhere else) is in routeAuthorization.test.ts.
       const res = await request(server).get('/api/app-platform/health');
       expect(res.status).toBe(200);
       expect(res.body).toEqual({

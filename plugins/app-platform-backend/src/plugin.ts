@@ -14,6 +14,7 @@ import {
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import { ApplicationNamespaces } from './applications/ApplicationNamespaces';
 import { ApplicationService } from './applications/ApplicationService';
 import { ApplicationStore } from './applications/ApplicationStore';
 import { NamespaceTemplates } from './applications/NamespaceTemplates';
@@ -26,6 +27,11 @@ import { TokenCipher } from './clusters/TokenCipher';
 import { migrateDatabase } from './database/migrateDatabase';
 import { HealthService } from './health/HealthService';
 import { KubeClients } from './kube/KubeClients';
+import { OwnedObjects } from './ownership/OwnedObjects';
+import { resolveInstallationId } from './ownership/resolveInstallationId';
+import { Reconciler } from './reconcile/Reconciler';
+import { ReconcileStatusStore } from './reconcile/ReconcileStatusStore';
+import { schedulerRoutesGuardServiceRef } from './permissions/schedulerRoutesGuard';
 import { createRouter } from './router';
 import { registerServerRoutes } from './servers/registerServerRoutes';
 import {
@@ -51,6 +57,8 @@ export const appPlatformPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        // First: closes the scheduler's trigger/cancel routes to non-admins before the scheduler mounts them.
+        schedulerRoutesGuard: schedulerRoutesGuardServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
@@ -81,12 +89,18 @@ export const appPlatformPlugin = createBackendPlugin({
           await migrateDatabase(knex);
         }
 
-        const kube = KubeClients.create();
+        const kube = KubeClients.fromConfig(config);
+        const installationId = await resolveInstallationId(config, knex);
+        const owned = OwnedObjects.create({ kube, installationId });
         const audit = AuditLog.create({ knex });
         const clusterStore = ClusterStore.create({
           knex,
           cipher: TokenCipher.fromConfig(config),
         });
+        const reencrypted = await clusterStore.reencryptTokens();
+        if (reencrypted) {
+          logger.info(`Re-encrypted ${reencrypted} cluster token(s) with the current key`);
+        }
         const clusters = ClusterRegistry.create({
           knex,
           store: clusterStore,
@@ -96,17 +110,39 @@ export const appPlatformPlugin = createBackendPlugin({
           config,
         });
         const templates = NamespaceTemplates.fromConfig(config);
-        const applicationStore = ApplicationStore.create({ knex });
+        const reconcileStatus = ReconcileStatusStore.create({ knex });
+        const reconciler = Reconciler.fromConfig(config, {
+          clusters,
+          status: reconcileStatus,
+          logger,
+        });
+        const applicationStore = ApplicationStore.create({ knex, status: reconcileStatus });
+        reconciler.addDomain(
+          ApplicationNamespaces.create({
+            knex,
+            store: applicationStore,
+            kube,
+            owned,
+            templates,
+          }),
+        );
         const applications = ApplicationService.create({
           knex,
+          config,
           store: applicationStore,
           clusters,
           kube,
+          owned,
+          reconciler,
           templates,
           catalog,
           audit,
           logger,
         });
+        // A cluster that comes back (or is registered) gets everything at once.
+        clusters.onClusterHealthy(async cluster =>
+          reconciler.wakeSoon({ clusters: [cluster], retryNow: true }),
+        );
 
         permissionsRegistry.addPermissions(appPlatformPermissions);
         permissionsRegistry.addResourceType({
@@ -134,6 +170,8 @@ export const appPlatformPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           fn: () => clusters.probeAll(),
         });
+        await reconciler.schedule(scheduler);
+        logger.info(`App Platform installation id: ${installationId}`);
 
         const servers = ServerInventory.fromConfig(config, {
           knex,
@@ -155,6 +193,7 @@ export const appPlatformPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             health,
+            httpAuth,
             registrations: [
               registerClusterRoutes({ registry: clusters, httpAuth, permissions }),
               registerApplicationRoutes({

@@ -1,7 +1,9 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import express from 'express';
 import { createOpenApiRouter, spec } from './schema/openapi.generated';
 import { HealthService } from './health/HealthService';
+import { rejectNulCharacters } from './http/rejectNulCharacters';
 
 /** The router typed by `schema/openapi.yaml`; domains add their routes to it. */
 export type AppPlatformRouter = ApiRouter<typeof spec>;
@@ -11,16 +13,31 @@ export type AppPlatformRouter = ApiRouter<typeof spec>;
  * from `schema/openapi.yaml`), check permissions and call a domain service.
  * Each domain registers its routes through a `register...Routes(router, deps)`
  * function of its own folder.
+ *
+ * Authentication happens before any of this, in Backstage's credentials
+ * barrier: every route needs a user or a service except `/health` (the
+ * plugin's only `unauthenticated` auth policy).
  */
 export async function createRouter(options: {
   health: HealthService;
+  httpAuth: HttpAuthService;
   registrations?: Array<(router: AppPlatformRouter) => void>;
 }): Promise<express.Router> {
   const router = await createOpenApiRouter();
+  router.use(rejectNulCharacters());
 
-  router.get('/health', async (_req, res) => {
+  router.get('/health', async (req, res) => {
     const health = await options.health.check();
-    res.status(health.status === 'ok' ? 200 : 503).json(health);
+    const status = health.status === 'ok' ? 200 : 503;
+    // Open to probes without credentials, which get only ok/not ok: the
+    // checks' messages may tell an outsider what is broken inside.
+    const signedIn = await options.httpAuth
+      .credentials(req, { allow: ['user', 'service'] })
+      .then(
+        () => true,
+        () => false,
+      );
+    res.status(status).json(signedIn ? health : { status: health.status });
   });
 
   for (const register of options.registrations ?? []) {

@@ -1,4 +1,4 @@
-import { checkResourceName } from './names';
+import { checkApplicationName, checkResourceName } from './names';
 
 describe('checkResourceName', () => {
   it.each(['a', 'payments', 'team-a-2', '0abc', 'a'.repeat(63)])(
@@ -20,5 +20,23 @@ describe('checkResourceName', () => {
     ['a.b', 'RFC 1123'],
   ])('rejects %p', (name, reason) => {
     expect(checkResourceName(name)).toContain(reason);
+  });
+});
+
+describe('checkApplicationName', () => {
+  it.each(['payments', 'kube', 'defaults', 'my-kube-system'])('accepts %p', name => {
+    expect(checkApplicationName(name, ['monitoring'])).toBeUndefined();
+  });
+
+  it.each([
+    ['default', 'matches "default"'],
+    ['kube-system', 'matches "kube-*"'],
+    ['kube-', 'RFC 1123'],
+    ['openshift-console', 'matches "openshift-*"'],
+    ['monitoring', 'matches "monitoring"'],
+    ['team-x-prod', 'matches "team-*"'],
+    ['Bad_Name', 'RFC 1123'],
+  ])('rejects %p', (name, reason) => {
+    expect(checkApplicationName(name, ['monitoring', 'team-*'])).toContain(reason);
   });
 });

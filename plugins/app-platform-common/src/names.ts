@@ -19,3 +19,36 @@ export function checkResourceName(name: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Namespace names no application may take: Kubernetes' and OpenShift's own.
+ * A trailing `*` matches any rest of the name.
+ *
+ * @public
+ */
+export const RESERVED_APPLICATION_NAMES: ReadonlyArray<string> = [
+  'default',
+  'kube-*',
+  'openshift-*',
+];
+
+/**
+ * Why a name cannot be an application (and so a namespace) name, or undefined
+ * when it can: an RFC 1123 label that is not reserved. `reserved` adds
+ * patterns to the built-in ones (`appPlatform.applications.reservedNames`).
+ *
+ * @public
+ */
+export function checkApplicationName(
+  name: unknown,
+  reserved: ReadonlyArray<string> = [],
+): string | undefined {
+  const problem = checkResourceName(name);
+  if (problem) return problem;
+  const match = [...RESERVED_APPLICATION_NAMES, ...reserved].find(pattern =>
+    pattern.endsWith('*')
+      ? (name as string).startsWith(pattern.slice(0, -1))
+      : name === pattern,
+  );
+  return match ? `"${name}" is reserved (matches "${match}")` : undefined;
+}

@@ -25,6 +25,31 @@ export const clusterManagePermission = createPermission({
 });
 
 /**
+ * Seeing a cluster's details: its API server URL, why its probe fails and
+ * whether it skips TLS verification. Without it, users still see every
+ * cluster's name, environment, labels and health (the portal and the catalog
+ * need those). Admins only under the portal's policy; services always.
+ *
+ * @public
+ */
+export const clusterReadPermission = createPermission({
+  name: 'app-platform.cluster.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Triggering or cancelling one of the plugin's scheduled tasks through
+ * Backstage's scheduler routes (`/.backstage/scheduler/v1/tasks/{id}/trigger`
+ * and `/cancel`): platform admins only.
+ *
+ * @public
+ */
+export const taskManagePermission = createPermission({
+  name: 'app-platform.task.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Creating an application.
  *
  * @public
@@ -68,6 +93,17 @@ export const applicationDeletePermission = createPermission({
 });
 
 /**
+ * Creating an application over namespaces that already exist without the
+ * platform's installation label (adopting them): platform admins only.
+ *
+ * @public
+ */
+export const applicationAdoptPermission = createPermission({
+  name: 'app-platform.application.adopt',
+  attributes: { action: 'update' },
+});
+
+/**
  * Recording a server by hand (imported servers come from providers).
  *
  * @public
@@ -106,10 +142,13 @@ export const serverImportPermission = createPermission({
  */
 export const appPlatformPermissions = [
   clusterManagePermission,
+  clusterReadPermission,
+  taskManagePermission,
   applicationCreatePermission,
   applicationReadPermission,
   applicationUpdatePermission,
   applicationDeletePermission,
+  applicationAdoptPermission,
   serverCreatePermission,
   serverManagePermission,
   serverImportPermission,

@@ -14,13 +14,16 @@ export type ClusterEnvironment = 'test' | 'production';
  */
 export type Cluster = {
   name: string;
-  url: string;
+  /** Details: only for callers with `app-platform.cluster.read`. */
+  url?: string;
   environment: ClusterEnvironment;
   labels: Record<string, string>;
-  skipTLSVerify: boolean;
+  /** Details: only for callers with `app-platform.cluster.read`. */
+  skipTLSVerify?: boolean;
   /** `config` clusters come from app-config and cannot be removed through the API. */
   source: 'config' | 'api';
   health: ClusterHealth;
+  /** Details: only for callers with `app-platform.cluster.read`. */
   healthReason?: string;
   healthChangedAt?: string;
   lastProbeAt?: string;
@@ -47,7 +50,7 @@ export type ClusterRegistration = {
  *
  * @public
  */
-export type NamespaceState = 'pending' | 'ready' | 'failed';
+export type NamespaceState = 'pending' | 'ready' | 'failed' | 'deleting';
 
 /**
  * An application's namespace on one cluster.
@@ -58,6 +61,10 @@ export type ApplicationNamespace = {
   cluster: string;
   state: NamespaceState;
   message?: string;
+  /** Failed attempts since the last success. */
+  attempts: number;
+  /** When a failed namespace is retried next. */
+  nextAttemptAt?: string;
   updatedAt: string;
 };
 
@@ -73,6 +80,10 @@ export type Application = {
   /** Entity ref of the owning Group. */
   owner: string;
   namespaceTemplate: string;
+  /** An admin adopted namespaces that existed before the application. */
+  adopt: boolean;
+  /** Set while the application's namespaces are being removed. */
+  deletionRequestedAt?: string;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -90,6 +101,12 @@ export type ApplicationCreation = {
   title?: string;
   description?: string;
   namespaceTemplate?: string;
+  /**
+   * Admins only: take over namespaces of this name that exist without the
+   * platform's installation label. Deleting the application then removes only
+   * what the platform added to them.
+   */
+  adopt?: boolean;
 };
 
 /**
@@ -104,4 +121,11 @@ export const APP_PLATFORM_LABELS = {
   owner: 'app-platform.io/owner',
   namespaceTemplate: 'app-platform.io/namespace-template',
   component: 'app-platform.io/component',
+  /**
+   * The installation that created an object: the platform updates and deletes
+   * only objects that carry its own installation id here.
+   */
+  installation: 'app-platform.io/installation',
+  /** On a namespace that existed before its application and was adopted by an admin. */
+  adopted: 'app-platform.io/adopted',
 } as const;

@@ -7,8 +7,10 @@ import {
   applicationReadPermission,
   applicationUpdatePermission,
   clusterManagePermission,
+  clusterReadPermission,
   serverImportPermission,
   serverManagePermission,
+  taskManagePermission,
 } from '@internal/plugin-app-platform-common';
 import { AppPlatformPermissionPolicy } from './AppPlatformPermissionPolicy';
 
@@ -31,6 +33,8 @@ describe('AppPlatformPermissionPolicy', () => {
   it('lets admins do anything, including cluster management', async () => {
     for (const permission of [
       clusterManagePermission,
+      clusterReadPermission,
+      taskManagePermission,
       applicationDeletePermission,
       serverManagePermission,
       serverImportPermission,
@@ -39,8 +43,13 @@ describe('AppPlatformPermissionPolicy', () => {
     }
   });
 
-  it('keeps cluster management and on-demand server imports and scans from everyone else', async () => {
-    for (const permission of [clusterManagePermission, serverImportPermission]) {
+  it('keeps cluster management and details, on-demand server imports and scans and scheduled tasks from everyone else', async () => {
+    for (const permission of [
+      clusterManagePermission,
+      clusterReadPermission,
+      taskManagePermission,
+      serverImportPermission,
+    ]) {
       expect(await policy.handle({ permission }, alice)).toEqual({ result: AuthorizeResult.DENY });
     }
   });

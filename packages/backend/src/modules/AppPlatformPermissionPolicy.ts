@@ -10,11 +10,14 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  applicationAdoptPermission,
   applicationDeletePermission,
   applicationUpdatePermission,
   clusterManagePermission,
+  clusterReadPermission,
   serverImportPermission,
   serverManagePermission,
+  taskManagePermission,
 } from '@internal/plugin-app-platform-common';
 import {
   applicationConditions,
@@ -29,8 +32,10 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 /**
  * The portal's permission policy: members of the groups in
  * `appPlatform.admins` may do anything; owners manage their applications and
- * servers; only admins manage clusters and run server imports and expiry
- * scans on demand; everyone reads and may create.
+ * servers; only admins manage clusters, see their details (API server URL,
+ * probe failures), adopt existing namespaces, run server imports and expiry
+ * scans on demand and trigger or cancel the plugin's scheduled tasks;
+ * everyone reads the rest and may create.
  * Other plugins' permissions are allowed, as before this policy.
  */
 export class AppPlatformPermissionPolicy implements PermissionPolicy {
@@ -50,7 +55,10 @@ export class AppPlatformPermissionPolicy implements PermissionPolicy {
     const { permission } = request;
     if (
       isPermission(permission, clusterManagePermission) ||
-      isPermission(permission, serverImportPermission)
+      isPermission(permission, clusterReadPermission) ||
+      isPermission(permission, taskManagePermission) ||
+      isPermission(permission, serverImportPermission) ||
+      isPermission(permission, applicationAdoptPermission)
     ) {
       return DENY;
     }

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import YAML from 'yaml';
+import { admit } from './admission/admissionChain';
+import { AdmissionRequest } from './admission/AdmissionPlugin';
 import { applyDefaults } from './defaults';
 import { serverSideApply, trackUpdate } from './managedFields';
 import { ObjectStore, typeKeyOf } from './ObjectStore';
@@ -12,7 +14,6 @@ import {
 import { apiVersionOf, ResourceRegistry, ResourceType } from './resources';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { StatusError } from './StatusError';
-import { validateObject } from './validation';
 
 /** Per-request write options taken from the query string. */
 export interface WriteOptions {
@@ -32,14 +33,18 @@ export interface DeleteOptions {
   dryRun?: boolean;
   propagationPolicy?: string;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** Overrides a pod's terminationGracePeriodSeconds; 0 deletes at once. */
+  gracePeriodSeconds?: number;
 }
 
 export interface KubeApiOptions {
   store: ObjectStore;
   registry: ResourceRegistry;
-  /** Delay between a namespace turning Terminating and it disappearing. */
-  namespaceTerminationMs?: number;
+  /** Storage classes besides the default `standard` that provision volumes. */
+  storageClasses?: string[];
 }
+
+const FOREGROUND = 'foregroundDeletion';
 
 function now() {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -65,13 +70,12 @@ const SYSTEM_NAMESPACES = [
 export class KubeApi {
   readonly store: ObjectStore;
   readonly registry: ResourceRegistry;
-  private readonly namespaceTerminationMs: number;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly storageClasses: string[];
 
   private constructor(options: KubeApiOptions) {
     this.store = options.store;
     this.registry = options.registry;
-    this.namespaceTerminationMs = options.namespaceTerminationMs ?? 50;
+    this.storageClasses = options.storageClasses ?? [];
   }
 
   static create(options: KubeApiOptions) {
@@ -106,10 +110,8 @@ export class KubeApi {
     }
   }
 
-  dispose() {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-  }
+  /** Nothing to release any more: namespace termination is a controller's job. */
+  dispose() {}
 
   get(t: ResourceType, namespace: string | undefined, name: string) {
     const obj = this.store.get(t, namespace, name);
@@ -179,35 +181,6 @@ export class KubeApi {
     };
   }
 
-  private checkNamespace(
-    t: ResourceType,
-    namespace: string | undefined,
-    creating: boolean,
-  ) {
-    if (!t.namespaced) return;
-    if (!namespace) {
-      throw StatusError.badRequest(
-        'the server could not find the requested resource: namespace is required',
-      );
-    }
-    const ns = this.store.get(
-      this.registry.get('', 'namespaces'),
-      undefined,
-      namespace,
-    );
-    if (!ns) {
-      throw StatusError.notFound('namespaces', '', namespace);
-    }
-    if (creating && ns.status?.phase === 'Terminating') {
-      throw StatusError.forbidden(
-        `${t.plural}${
-          t.group ? `.${t.group}` : ''
-        } "${''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
-        { kind: t.plural, group: t.group || undefined },
-      );
-    }
-  }
-
   private normaliseBody(
     t: ResourceType,
     namespace: string | undefined,
@@ -270,35 +243,68 @@ export class KubeApi {
         .toString('hex')
         .slice(0, 5)}`;
     }
-    this.checkNamespace(t, obj.metadata.namespace, true);
     for (const k of [
       'uid',
       'resourceVersion',
       'creationTimestamp',
       'deletionTimestamp',
+      'deletionGracePeriodSeconds',
       'generation',
       'managedFields',
     ]) {
       delete obj.metadata[k];
     }
-    applyDefaults(t.kind, obj, true);
-    validateObject(t, obj);
-    obj.metadata.managedFields = trackUpdate(
-      undefined,
-      obj,
-      this.managerOf(options, userAgent),
-      apiVersionOf(t),
-    );
-    if (this.store.get(t, obj.metadata.namespace, obj.metadata.name)) {
-      throw StatusError.alreadyExists(t.plural, t.group, obj.metadata.name);
-    }
+    // Assigned before admission, as BeforeCreate does: Jobs select on it.
+    obj.metadata.uid = randomUUID();
+    return this.commitCreate(t, obj, options, this.managerOf(options, userAgent));
+  }
+
+  /**
+   * The steps of every create: existence check → admission (mutating,
+   * validation, validating) → field ownership → store write (which notifies
+   * watches), or the would-be object on a dry run.
+   */
+  private commitCreate(
+    t: ResourceType,
+    obj: any,
+    options: WriteOptions,
+    manager: string,
+    managedFields?: any[],
+  ) {
+    this.checkAbsent(t, obj);
+    this.admit({ operation: 'CREATE', type: t, object: obj, dryRun: Boolean(options.dryRun) });
+    obj.metadata.managedFields =
+      managedFields ?? trackUpdate(undefined, obj, manager, apiVersionOf(t));
     if (options.dryRun) {
-      obj.metadata.uid = randomUUID();
       obj.metadata.creationTimestamp = now();
       obj.metadata.generation = 1;
       return obj;
     }
     return this.store.create(t, obj);
+  }
+
+  private checkAbsent(t: ResourceType, obj: any) {
+    const existing = this.store.get(t, obj.metadata.namespace, obj.metadata.name);
+    if (!existing) return;
+    const err = StatusError.alreadyExists(t.plural, t.group, obj.metadata.name);
+    if (existing.metadata.deletionTimestamp) {
+      // As the API server words it for an object still being deleted.
+      throw StatusError.create(409, 'AlreadyExists', `object is being deleted: ${err.message}`, {
+        name: obj.metadata.name,
+        group: t.group || undefined,
+        kind: t.plural,
+      });
+    }
+    throw err;
+  }
+
+  private admit(request: Omit<AdmissionRequest, 'store' | 'registry' | 'settings'>) {
+    admit({
+      ...request,
+      store: this.store,
+      registry: this.registry,
+      settings: { storageClasses: this.storageClasses },
+    });
   }
 
   /** Common tail of update/patch: carry server fields, validate, store. */
@@ -332,6 +338,10 @@ export class KubeApi {
         ? { deletionTimestamp: existing.metadata.deletionTimestamp }
         : {}),
     };
+    if (existing.metadata.deletionGracePeriodSeconds !== undefined) {
+      obj.metadata.deletionGracePeriodSeconds =
+        existing.metadata.deletionGracePeriodSeconds;
+    }
     if (t.namespaced) obj.metadata.namespace = existing.metadata.namespace;
     if (obj.metadata.uid !== existing.metadata.uid) {
       throw StatusError.conflict(
@@ -341,8 +351,14 @@ export class KubeApi {
         'uid mismatch',
       );
     }
-    applyDefaults(t.kind, obj, false);
-    validateObject(t, obj);
+    this.admit({
+      operation: 'UPDATE',
+      type: t,
+      object: obj,
+      oldObject: existing,
+      subresource,
+      dryRun: Boolean(options.dryRun),
+    });
     if (track && subresource === undefined) {
       obj.metadata.managedFields = trackUpdate(
         existing,
@@ -365,7 +381,9 @@ export class KubeApi {
       obj.metadata.generation = existing.metadata.generation;
       return obj;
     }
-    return this.store.update(t, obj);
+    const updated = this.store.update(t, obj);
+    this.removeIfFinalized(t, updated);
+    return updated;
   }
 
   update(
@@ -516,18 +534,14 @@ export class KubeApi {
     });
     if (!existing) {
       if (subresource) throw StatusError.notFound(t.plural, t.group, name);
-      const managedFields = merged.metadata.managedFields;
-      this.checkNamespace(t, namespace, true);
-      applyDefaults(t.kind, merged, true);
-      validateObject(t, merged);
-      merged.metadata.managedFields = managedFields;
-      if (options.dryRun) {
-        merged.metadata.uid = randomUUID();
-        merged.metadata.creationTimestamp = now();
-        merged.metadata.generation = 1;
-        return merged;
-      }
-      return this.store.create(t, merged);
+      merged.metadata.uid = randomUUID();
+      return this.commitCreate(
+        t,
+        merged,
+        options,
+        options.fieldManager,
+        merged.metadata.managedFields,
+      );
     }
     delete merged.metadata.resourceVersion;
     return this.commit(
@@ -617,7 +631,14 @@ export class KubeApi {
     return this.getScale(t, updated.metadata.namespace, updated.metadata.name);
   }
 
-  /** Deletes an object and, unless orphaning, its dependents. */
+  /**
+   * Deletes an object the way the API server does: objects with finalizers
+   * (and pods still running on the node) only get a deletionTimestamp and
+   * go once the finalizers are removed or the kubelet has stopped them;
+   * Orphan strips owner references from dependents, Foreground adds the
+   * `foregroundDeletion` finalizer; otherwise (Background) the garbage
+   * collector removes dependents once the owner is gone.
+   */
   delete(
     t: ResourceType,
     namespace: string | undefined,
@@ -660,16 +681,98 @@ export class KubeApi {
         uid: existing.metadata.uid,
       },
     };
-    if (options.dryRun) {
-      return status;
+    if (existing.metadata.deletionTimestamp) {
+      // Already being deleted; a zero grace period finishes a pod at once.
+      if (t.kind === 'Pod' && options.gracePeriodSeconds === 0 && !options.dryRun) {
+        this.finishPodTermination(existing);
+        return this.store.get(t, namespace, name) ?? status;
+      }
+      return existing;
     }
-    this.store.delete(t, namespace, name);
+    const next = clone(existing);
+    const finalizers: string[] = [...(next.metadata.finalizers ?? [])];
+    if (options.propagationPolicy === 'Foreground' && !finalizers.includes(FOREGROUND)) {
+      finalizers.push(FOREGROUND);
+    }
+    const grace = this.gracePeriod(t, existing, options);
+    if (finalizers.length > 0 || grace > 0) {
+      next.metadata.finalizers = finalizers.length > 0 ? finalizers : undefined;
+      next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000)
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
+      next.metadata.deletionGracePeriodSeconds = grace;
+      if (!next.metadata.finalizers) delete next.metadata.finalizers;
+      delete next.metadata.resourceVersion;
+      if (options.dryRun) return next;
+      if (options.propagationPolicy === 'Orphan') {
+        this.orphanDependents(existing.metadata.uid);
+      }
+      return this.store.update(t, next);
+    }
+    if (options.dryRun) return status;
     if (options.propagationPolicy === 'Orphan') {
       this.orphanDependents(existing.metadata.uid);
-    } else {
-      this.deleteDependents(existing.metadata.uid);
     }
+    this.store.delete(t, namespace, name);
     return status;
+  }
+
+  /** Seconds a pod on the node gets to stop; 0 for everything else. */
+  private gracePeriod(t: ResourceType, obj: any, options: DeleteOptions) {
+    if (t.kind !== 'Pod') return 0;
+    const phase = obj.status?.phase;
+    // Pods never bound to the node, or already finished, have nothing to stop.
+    if (!obj.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') {
+      return 0;
+    }
+    return Math.max(
+      0,
+      options.gracePeriodSeconds ?? obj.spec?.terminationGracePeriodSeconds ?? 30,
+    );
+  }
+
+  /**
+   * Called by the kubelet once a deleted pod's containers have stopped: the
+   * pod goes unless finalizers still hold it.
+   */
+  finishPodTermination(pod: any) {
+    const t = this.registry.get('', 'pods');
+    const current = this.store.get(t, pod.metadata.namespace, pod.metadata.name);
+    if (!current?.metadata.deletionTimestamp) return;
+    const next = clone(current);
+    next.metadata.deletionGracePeriodSeconds = 0;
+    delete next.metadata.resourceVersion;
+    this.removeIfFinalized(t, this.store.update(t, next));
+  }
+
+  /** Removes one finalizer (e.g. the garbage collector's `foregroundDeletion`). */
+  removeFinalizer(t: ResourceType, obj: any, finalizer: string) {
+    const current = this.store.get(t, obj.metadata.namespace, obj.metadata.name);
+    if (!current?.metadata.finalizers?.includes(finalizer)) return;
+    const next = clone(current);
+    next.metadata.finalizers = next.metadata.finalizers.filter(
+      (f: string) => f !== finalizer,
+    );
+    if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
+    delete next.metadata.resourceVersion;
+    this.removeIfFinalized(t, this.store.update(t, next));
+  }
+
+  /**
+   * The last step of a write to an object being deleted: once nothing holds
+   * it (no finalizers; for pods, the kubelet is done; for namespaces, the
+   * `kubernetes` finalizer is gone), it is removed from the store.
+   */
+  private removeIfFinalized(t: ResourceType, obj: any) {
+    const meta = obj.metadata;
+    if (!meta.deletionTimestamp || (meta.finalizers ?? []).length > 0) return;
+    if (t.kind === 'Pod' && (meta.deletionGracePeriodSeconds ?? 0) > 0) return;
+    if (t.kind === 'Namespace' && (obj.spec?.finalizers ?? []).length > 0) {
+      return;
+    }
+    if (this.store.get(t, meta.namespace, meta.name)) {
+      this.store.delete(t, meta.namespace, meta.name);
+    }
   }
 
   /** Deletes every object in a collection that matches the selectors. */
@@ -699,16 +802,6 @@ export class KubeApi {
     return this.registry.get(group, plural);
   }
 
-  private deleteDependents(uid: string) {
-    for (const dep of this.store.dependents(uid)) {
-      const t = this.typeOf(dep.typeKey);
-      const obj = this.store.get(t, dep.namespace, dep.name);
-      if (!obj) continue;
-      this.store.delete(t, dep.namespace, dep.name);
-      this.deleteDependents(obj.metadata.uid);
-    }
-  }
-
   private orphanDependents(uid: string) {
     for (const dep of this.store.dependents(uid)) {
       const t = this.typeOf(dep.typeKey);
@@ -727,13 +820,14 @@ export class KubeApi {
 
   /**
    * Namespace deletion is asynchronous as in Kubernetes: the namespace turns
-   * Terminating at once, its contents are removed, then the namespace.
+   * Terminating at once; the namespace controller removes its content and,
+   * through `finalizeNamespace`, the namespace.
    */
   private terminateNamespace(ns: any, dryRun: boolean) {
     const t = this.registry.get('', 'namespaces');
     if (SYSTEM_NAMESPACES.includes(ns.metadata.name)) {
       throw StatusError.forbidden(
-        `namespace "${ns.metadata.name}" is forbidden: this namespace may not be deleted`,
+        `namespaces "${ns.metadata.name}" is forbidden: this namespace may not be deleted`,
       );
     }
     if (ns.status?.phase === 'Terminating') {
@@ -741,32 +835,22 @@ export class KubeApi {
     }
     const next = clone(ns);
     next.metadata.deletionTimestamp = now();
+    next.metadata.deletionGracePeriodSeconds = 0;
     next.status = { ...next.status, phase: 'Terminating' };
     delete next.metadata.resourceVersion;
     if (dryRun) return next;
-    const updated = this.store.update(t, next);
-    const name = ns.metadata.name;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.finishNamespace(name);
-    }, this.namespaceTerminationMs);
-    this.timers.add(timer);
-    return updated;
+    return this.store.update(t, next);
   }
 
-  private finishNamespace(name: string) {
-    const nsType = this.registry.get('', 'namespaces');
-    for (const t of this.registry.types) {
-      if (!t.namespaced) continue;
-      for (const obj of this.store.list(t, name)) {
-        if (this.store.get(t, name, obj.metadata.name)) {
-          this.store.delete(t, name, obj.metadata.name);
-        }
-      }
-    }
-    if (this.store.get(nsType, undefined, name)) {
-      this.store.delete(nsType, undefined, name);
-    }
+  /** The namespace controller's `/finalize`: drops the `kubernetes` finalizer. */
+  finalizeNamespace(ns: any) {
+    const t = this.registry.get('', 'namespaces');
+    const current = ns && this.store.get(t, undefined, ns.metadata.name);
+    if (!current) return;
+    const next = clone(current);
+    next.spec = { ...next.spec, finalizers: [] };
+    delete next.metadata.resourceVersion;
+    this.removeIfFinalized(t, this.store.update(t, next));
   }
 
   /** Lists object keys of a type, for the watch implementation. */

@@ -1,18 +1,15 @@
 import { createServer, Server } from 'node:https';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { handleAdmin } from './adminEndpoint';
+import { discovery } from './discovery';
 import { Faults } from './Faults';
-import { KubeApi, WriteOptions } from './KubeApi';
-import { StoreEvent, typeKeyOf } from './ObjectStore';
-import { openApiV3 } from './openapi';
-import { applyJsonPatch, applyMergePatch } from './patches';
-import { podLogs } from './podLogs';
-import { decodeProtobufObject } from './protobuf';
-import { apiVersionOf, ResourceType } from './resources';
-import { parseFieldSelector, parseLabelSelector } from './selectors';
-import { responseJson, watchEventJson } from './serialize';
+import { send, sendText } from './http';
+import { KubeApi } from './KubeApi';
+import { ParsedRequest, parseRequest, ResourceRoute } from './parseRequest';
+import { handleResource } from './resourceHandlers';
 import { StatusError } from './StatusError';
-import { toTable, wantsTable } from './tables';
+import { WatchStream } from './WatchStream';
 
 /** A bearer token and, optionally, the namespaces it may touch. */
 export interface SandboxToken {
@@ -35,89 +32,22 @@ export interface KubeSandboxServerOptions {
   bookmarkIntervalMs?: number;
 }
 
-interface Route {
-  type: ResourceType;
-  namespace?: string;
-  name?: string;
-  subresource?: string;
-}
-
-const KUBE_VERSION = {
-  major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.0-sandbox',
-  gitCommit: '0000000000000000000000000000000000000000',
-  gitTreeState: 'clean',
-  buildDate: '2025-01-01T00:00:00Z',
-  goVersion: 'go1.23.0',
-  compiler: 'gc',
-  platform: 'linux/amd64',
-};
+const HEALTH_PATHS = ['/healthz', '/readyz', '/livez'];
 
 function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-function readRaw(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', c => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  return (await readRaw(req)).toString('utf8');
-}
-
-/** Reads an object body, JSON or (for a few kinds) protobuf. */
-async function readObject(req: IncomingMessage): Promise<any> {
-  const raw = await readRaw(req);
-  const contentType = String(req.headers['content-type'] ?? '');
-  if (
-    contentType.startsWith('application/vnd.kubernetes.protobuf') ||
-    raw.subarray(0, 4).toString('latin1') === 'k8s\u0000'
-  ) {
-    return decodeProtobufObject(raw);
-  }
-  return parseJson(raw.toString('utf8'));
-}
-
-function parseJson(raw: string): any {
-  if (!raw.trim()) return undefined;
-  if (raw.startsWith('k8s\u0000')) {
-    // Protobuf is only decoded for object bodies (see readObject); delete
-    // options and the admin endpoint take JSON.
-    throw StatusError.unsupportedBody('application/vnd.kubernetes.protobuf');
-  }
-  try {
-    return JSON.parse(raw);
-  } catch (e) {
-    throw StatusError.badRequest(
-      `error decoding request body: ${(e as Error).message}`,
-    );
-  }
-}
-
-function send(res: ServerResponse, code: number, body: unknown) {
-  const data = responseJson(body);
-  res.writeHead(code, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(data),
-    'Cache-Control': 'no-cache, private',
-  });
-  res.end(data);
-}
-
 /**
- * The HTTPS front end: authentication, per-namespace authorisation, fault
- * injection, URL routing, discovery, watch streaming and the admin endpoint.
+ * The HTTPS front end. Each request goes through named steps: parse the
+ * route, authenticate and authorise, apply injected faults, then dispatch
+ * to discovery, health or the verb handlers (resourceHandlers.ts). The
+ * admin endpoint (adminEndpoint.ts) skips the faults step.
  */
 export class KubeSandboxServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly watches = new Set<() => void>();
+  private readonly watches = new Set<WatchStream>();
   private port: number;
   private readonly host: string;
   private listening = false;
@@ -146,6 +76,7 @@ export class KubeSandboxServer {
       this.transition = this.transition.then(() =>
         down ? this.goDown() : this.goUp(),
       );
+      for (const w of this.watches) w.repace();
     };
     this.onDropWatches = () => this.dropWatches();
     options.faults.on('change', this.onFaultChange);
@@ -177,7 +108,11 @@ export class KubeSandboxServer {
     });
   }
 
-  /** Closes the listening socket and every connection: "cluster down". */
+  /**
+   * Closes the listening socket and every connection: "cluster down".
+   * Destroying the sockets also ends blackholed requests, so this finishes
+   * at once whatever is in flight.
+   */
   private goDown(): Promise<void> {
     if (!this.listening) return Promise.resolve();
     this.listening = false;
@@ -189,7 +124,7 @@ export class KubeSandboxServer {
   }
 
   dropWatches() {
-    for (const close of [...this.watches]) close();
+    for (const w of [...this.watches]) w.close();
   }
 
   async stop() {
@@ -203,16 +138,16 @@ export class KubeSandboxServer {
     return this.watches.size;
   }
 
-  private fail(res: ServerResponse, e: unknown) {
-    const err =
-      e instanceof StatusError
-        ? e
-        : StatusError.internal(String((e as Error)?.message ?? e));
-    if (res.headersSent) {
-      res.destroy();
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const token = this.authenticate(req);
+    const parsed = parseRequest(this.options.api.registry, req);
+    if (parsed.path.startsWith('/__sandbox')) {
+      await this.admin(req, res, parsed, token);
       return;
     }
-    send(res, err.code, err.toStatus());
+    if (parsed.route) this.authorize(token, parsed.route, parsed.verb);
+    if (!(await this.applyFaults(req, parsed))) return;
+    await this.dispatch(req, res, parsed);
   }
 
   private authenticate(req: IncomingMessage): SandboxToken {
@@ -225,160 +160,7 @@ export class KubeSandboxServer {
     return token;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'https://sandbox');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const method = (req.method ?? 'GET').toUpperCase();
-    const token = this.authenticate(req);
-
-    if (path.startsWith('/__sandbox')) {
-      await this.handleAdmin(req, res, path, method, token);
-      return;
-    }
-    const faults = this.options.faults.get();
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    if (this.options.faults.shouldFail()) {
-      throw StatusError.internal('sandbox: injected failure');
-    }
-    const body = await this.route(req, res, url, path, method, token);
-    if (body !== undefined) send(res, body.code ?? 200, body.value);
-  }
-
-  private async handleAdmin(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    method: string,
-    token: SandboxToken,
-  ) {
-    if (token.namespaces) {
-      throw StatusError.forbidden(
-        'the sandbox admin endpoint needs an unrestricted token',
-      );
-    }
-    const faults = this.options.faults;
-    if (path === '/__sandbox/faults' && method === 'GET') {
-      send(res, 200, faults.get());
-    } else if (
-      path === '/__sandbox/faults' &&
-      ['PUT', 'POST', 'PATCH'].includes(method)
-    ) {
-      const update = parseJson(await readBody(req)) ?? {};
-      let result;
-      try {
-        result = faults.set(update);
-      } catch (e) {
-        throw StatusError.badRequest((e as Error).message);
-      }
-      send(res, 200, result);
-    } else if (path === '/__sandbox/faults/drop-watches' && method === 'POST') {
-      const dropped = this.watches.size;
-      faults.dropWatches();
-      send(res, 200, { dropped });
-    } else if (path === '/__sandbox/faults/reset' && method === 'POST') {
-      send(res, 200, faults.reset());
-    } else if (path === '/__sandbox/state' && method === 'GET') {
-      send(res, 200, {
-        resourceVersion: this.options.api.store.currentRevision(),
-        openWatches: this.watches.size,
-        counts: Object.fromEntries(
-          this.options.api.registry.types.map(t => [
-            typeKeyOf(t),
-            this.options.api.store.count(t),
-          ]),
-        ),
-      });
-    } else {
-      throw StatusError.routeNotFound(path);
-    }
-  }
-
-  private discovery(path: string): unknown | undefined {
-    const registry = this.options.api.registry;
-    if (path === '/version') return KUBE_VERSION;
-    if (path.startsWith('/openapi/v3')) return openApiV3(registry, path);
-    if (path === '/api') {
-      return {
-        kind: 'APIVersions',
-        versions: ['v1'],
-        serverAddressByClientCIDRs: [
-          {
-            clientCIDR: '0.0.0.0/0',
-            serverAddress: `${this.host}:${this.port}`,
-          },
-        ],
-      };
-    }
-    const group = (g: string) => {
-      const versions = registry.groupVersions().filter(x => x.group === g);
-      const vs = versions.map(v => ({
-        groupVersion: `${g}/${v.version}`,
-        version: v.version,
-      }));
-      return {
-        kind: 'APIGroup',
-        apiVersion: 'v1',
-        name: g,
-        versions: vs,
-        preferredVersion: vs[0],
-      };
-    };
-    if (path === '/apis') {
-      const groups = [...new Set(registry.groupVersions().map(g => g.group))];
-      return {
-        kind: 'APIGroupList',
-        apiVersion: 'v1',
-        groups: groups.map(group),
-      };
-    }
-    if (path === '/api/v1') return registry.resourceList('', 'v1');
-    const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
-    if (m) {
-      if (!m[2]) {
-        return registry.groupVersions().some(g => g.group === m[1])
-          ? group(m[1])
-          : undefined;
-      }
-      return registry.resourceList(m[1], m[2]);
-    }
-    return undefined;
-  }
-
-  private parseRoute(path: string): Route | undefined {
-    const registry = this.options.api.registry;
-    const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
-    let group = '';
-    let version: string;
-    let rest: string[];
-    if (segs[0] === 'api') {
-      version = segs[1];
-      rest = segs.slice(2);
-    } else if (segs[0] === 'apis') {
-      group = segs[1];
-      version = segs[2];
-      rest = segs.slice(3);
-    } else {
-      return undefined;
-    }
-    let namespace: string | undefined;
-    if (
-      rest[0] === 'namespaces' &&
-      rest.length >= 3 &&
-      !['status', 'finalize'].includes(rest[2])
-    ) {
-      namespace = rest[1];
-      rest = rest.slice(2);
-    }
-    const type = registry.find(group, version, rest[0]);
-    if (!type || rest.length > 3) return undefined;
-    if (namespace && !type.namespaced) return undefined;
-    const [, name, subresource] = rest;
-    if (subresource && !type.subresources.includes(subresource))
-      return undefined;
-    return { type, namespace, name, subresource };
-  }
-
-  private authorize(token: SandboxToken, route: Route, verb: string) {
+  private authorize(token: SandboxToken, route: ResourceRoute, verb: string) {
     if (!token.namespaces) return;
     const ns = route.type.kind === 'Namespace' ? route.name : route.namespace;
     if (ns && token.namespaces.includes(ns)) return;
@@ -399,306 +181,138 @@ export class KubeSandboxServer {
     );
   }
 
-  private async route(
+  private admin(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL,
-    path: string,
-    method: string,
+    parsed: ParsedRequest,
     token: SandboxToken,
-  ): Promise<{ code?: number; value: unknown } | undefined> {
-    if (['/healthz', '/readyz', '/livez'].includes(path)) {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('ok');
-      return undefined;
-    }
-    if (method === 'GET') {
-      const doc = this.discovery(path);
-      if (doc !== undefined) return { value: doc };
-    }
-    const route = this.parseRoute(path);
-    if (!route) throw StatusError.routeNotFound(path);
-    const api = this.options.api;
-    const q = url.searchParams;
-    const userAgent = String(req.headers['user-agent'] ?? 'unknown').split(
-      '/',
-    )[0];
-    const write: WriteOptions = {
-      dryRun: q.getAll('dryRun').includes('All'),
-      fieldManager: q.get('fieldManager') ?? undefined,
-      force: q.get('force') === 'true',
-    };
-    const { type, namespace, name, subresource } = route;
-
-    if (method === 'GET' && !name) {
-      const watch = q.get('watch') === 'true' || q.get('watch') === '1';
-      this.authorize(token, route, watch ? 'watch' : 'list');
-      if (watch) {
-        this.watch(req, res, route, q);
-        return undefined;
-      }
-      const list = api.list(type, namespace, {
-        labelSelector: q.get('labelSelector') ?? undefined,
-        fieldSelector: q.get('fieldSelector') ?? undefined,
-        limit: q.has('limit') ? Number(q.get('limit')) : undefined,
-        continue: q.get('continue') ?? undefined,
-      });
-      return {
-        value: wantsTable(req.headers.accept) ? toTable(type, list) : list,
-      };
-    }
-    if (!name) {
-      if (method === 'POST') {
-        this.authorize(token, route, 'create');
-        const created = api.create(
-          type,
-          namespace,
-          await readObject(req),
-          write,
-          userAgent,
-        );
-        return { code: write.dryRun ? 200 : 201, value: created };
-      }
-      if (method === 'DELETE') {
-        this.authorize(token, route, 'deletecollection');
-        const opts = parseJson(await readBody(req)) ?? {};
-        return {
-          value: api.deleteCollection(
-            type,
-            namespace,
-            {
-              labelSelector: q.get('labelSelector') ?? undefined,
-              fieldSelector: q.get('fieldSelector') ?? undefined,
-            },
-            {
-              dryRun: write.dryRun,
-              propagationPolicy:
-                q.get('propagationPolicy') ?? opts.propagationPolicy,
-            },
-          ),
-        };
-      }
-      throw StatusError.methodNotAllowed(method);
-    }
-
-    if (subresource === 'log') {
-      this.authorize(token, route, 'get');
-      const pod = api.get(type, namespace, name);
-      const text = podLogs(
-        pod,
-        q.get('container') ?? undefined,
-        q.has('tailLines') ? Number(q.get('tailLines')) : undefined,
+  ) {
+    if (token.namespaces) {
+      throw StatusError.forbidden(
+        'the sandbox admin endpoint needs an unrestricted token',
       );
-      res.writeHead(200, {
-        'Content-Type': 'text/plain',
-        'Content-Length': Buffer.byteLength(text),
-      });
-      res.end(text);
-      return undefined;
     }
-    if (subresource === 'scale') {
-      if (method === 'GET') {
-        this.authorize(token, route, 'get');
-        return { value: api.getScale(type, namespace, name) };
-      }
-      this.authorize(token, route, method === 'PUT' ? 'update' : 'patch');
-      const raw = await readBody(req);
-      let scale = parseJson(raw);
-      if (method === 'PATCH') {
-        const current = api.getScale(type, namespace, name);
-        const ct = String(req.headers['content-type'] ?? '');
-        scale = ct.startsWith('application/json-patch+json')
-          ? applyJsonPatch(current, scale)
-          : applyMergePatch(structuredClone(current), scale);
-        delete scale.metadata.resourceVersion;
-      } else if (method !== 'PUT') {
-        throw StatusError.methodNotAllowed(method);
-      }
-      return {
-        value: api.setScale(type, namespace, name, scale, write, userAgent),
-      };
-    }
-
-    switch (method) {
-      case 'GET': {
-        this.authorize(token, route, 'get');
-        const obj = api.get(type, namespace, name);
-        return {
-          value: wantsTable(req.headers.accept)
-            ? toTable(type, {
-                ...api.list(type, namespace, { limit: 0 }),
-                items: [obj],
-              })
-            : obj,
-        };
-      }
-      case 'PUT': {
-        this.authorize(token, route, 'update');
-        return {
-          value: api.update(
-            type,
-            namespace,
-            name,
-            await readObject(req),
-            write,
-            subresource,
-            userAgent,
-          ),
-        };
-      }
-      case 'PATCH': {
-        this.authorize(token, route, 'patch');
-        const contentType = String(req.headers['content-type'] ?? '');
-        const isApply = contentType.startsWith('application/apply-patch');
-        const existed = isApply
-          ? api.store.get(type, namespace, name) !== undefined
-          : true;
-        const value = api.patch(
-          type,
-          namespace,
-          name,
-          contentType,
-          await readBody(req),
-          write,
-          subresource,
-          userAgent,
-        );
-        return { code: existed || write.dryRun ? 200 : 201, value };
-      }
-      case 'DELETE': {
-        this.authorize(token, route, 'delete');
-        const opts = parseJson(await readBody(req)) ?? {};
-        const value = api.delete(type, namespace, name, {
-          dryRun: write.dryRun || (opts.dryRun ?? []).includes('All'),
-          propagationPolicy:
-            q.get('propagationPolicy') ?? opts.propagationPolicy,
-          preconditions: opts.preconditions,
-        });
-        return { value };
-      }
-      default:
-        throw StatusError.methodNotAllowed(method);
-    }
+    return handleAdmin(
+      {
+        api: this.options.api,
+        faults: this.options.faults,
+        openWatchCount: () => this.watches.size,
+      },
+      req,
+      res,
+      parsed.path,
+      parsed.method,
+    );
   }
 
   /**
-   * Streams watch events as newline-delimited JSON. Without a
-   * resourceVersion (or with "0") the current objects are sent as ADDED
-   * first; with one, history after it is replayed, or a 410 Expired ERROR
-   * event is sent when that history is gone.
+   * Injects the configured faults into this request. Resolves false when
+   * the request must not be answered at all (blackhole); throws the Status
+   * error to answer with.
    */
-  private watch(
+  private async applyFaults(
+    req: IncomingMessage,
+    parsed: ParsedRequest,
+  ): Promise<boolean> {
+    const faults = this.options.faults;
+    const latency = faults.latencyFor(parsed);
+    if (latency > 0) await sleep(latency);
+    const action = faults.decide(parsed);
+    switch (action?.kind) {
+      case undefined:
+        return true;
+      case 'blackhole':
+        // Read the body so the request counts as received (Node's
+        // requestTimeout would answer 408 otherwise), then never answer.
+        // The socket stays open until the client gives up or stop()
+        // destroys it.
+        req.resume();
+        return false;
+      case 'throttle':
+        throw StatusError.create(
+          429,
+          'TooManyRequests',
+          'Too many requests, please try again later.',
+          { retryAfterSeconds: action.retryAfterSeconds },
+        );
+      case 'unavailable':
+        throw StatusError.serviceUnavailable(
+          'the server is currently unable to handle the request',
+        );
+      default:
+        throw StatusError.internal('sandbox: injected failure');
+    }
+  }
+
+  private async dispatch(
     req: IncomingMessage,
     res: ServerResponse,
-    route: Route,
-    q: URLSearchParams,
+    parsed: ParsedRequest,
   ) {
-    const { api } = this.options;
-    const { type, namespace } = route;
-    const labels = parseLabelSelector(q.get('labelSelector') ?? undefined);
-    const fields = parseFieldSelector(q.get('fieldSelector') ?? undefined);
-    const matches = (o: any) =>
-      (!namespace || o.metadata.namespace === namespace) &&
-      labels(o) &&
-      fields(o);
-    const table = wantsTable(req.headers.accept);
-    const encode = (o: any) =>
-      table
-        ? toTable(type, {
-            apiVersion: apiVersionOf(type),
-            kind: `${type.kind}List`,
-            metadata: { resourceVersion: o.metadata.resourceVersion },
-            items: [o],
-          })
-        : o;
-    const rv = q.get('resourceVersion');
-    const bookmarks = q.get('allowWatchBookmarks') === 'true';
-
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-cache, private',
-      'Transfer-Encoding': 'chunked',
-    });
-    // Clients wait for response headers before treating the watch as open.
-    res.flushHeaders();
-    const writeEvent = (type_: string, object: unknown) => {
-      res.write(watchEventJson(type_, object));
-    };
-
-    // Like the API server, an object that starts or stops matching the
-    // selectors is reported as ADDED or DELETED to that watch.
-    const translate = (e: StoreEvent): string | undefined => {
-      const now = matches(e.object);
-      if (e.type !== 'MODIFIED' || !e.previous) return now ? e.type : undefined;
-      const before = matches(e.previous);
-      if (now) return before ? 'MODIFIED' : 'ADDED';
-      return before ? 'DELETED' : undefined;
-    };
-    let initial: { type: string; object: any }[];
-    try {
-      if (!rv || rv === '0' || q.get('sendInitialEvents') === 'true') {
-        initial = api.store
-          .list(type, namespace)
-          .filter(matches)
-          .map(object => ({ type: 'ADDED', object }));
-      } else {
-        const from = Number(rv);
-        if (!Number.isFinite(from))
-          throw StatusError.badRequest(`invalid resource version: ${rv}`);
-        initial = api.store
-          .eventsSince(typeKeyOf(type), from)
-          .map(e => ({ type: translate(e), object: e.object }))
-          .filter(
-            (e): e is { type: string; object: any } => e.type !== undefined,
-          );
-      }
-    } catch (e) {
-      const err =
-        e instanceof StatusError ? e : StatusError.internal(String(e));
-      writeEvent('ERROR', err.toStatus());
-      res.end();
+    if (HEALTH_PATHS.includes(parsed.path)) {
+      sendText(res, 'ok');
       return;
     }
-
-    const unsubscribe = api.store.subscribe(typeKeyOf(type), event => {
-      const t = translate(event);
-      if (t) writeEvent(t, encode(event.object));
-    });
-    for (const e of initial) writeEvent(e.type, encode(e.object));
-    if (bookmarks && q.get('sendInitialEvents') === 'true') {
-      writeEvent('BOOKMARK', {
-        kind: type.kind,
-        apiVersion: apiVersionOf(type),
-        metadata: {
-          resourceVersion: String(api.store.currentRevision()),
-          annotations: { 'k8s.io/initial-events-end': 'true' },
-        },
-      });
-    }
-
-    const timers: NodeJS.Timeout[] = [];
-    if (bookmarks) {
-      timers.push(
-        setInterval(() => {
-          writeEvent('BOOKMARK', {
-            kind: type.kind,
-            apiVersion: apiVersionOf(type),
-            metadata: { resourceVersion: String(api.store.currentRevision()) },
-          });
-        }, this.options.bookmarkIntervalMs ?? 60000),
+    if (parsed.method === 'GET') {
+      const doc = discovery(
+        this.options.api.registry,
+        parsed.path,
+        `${this.host}:${this.port}`,
       );
+      if (doc !== undefined) {
+        send(res, 200, doc);
+        return;
+      }
     }
-    const close = () => {
-      unsubscribe();
-      timers.forEach(t => clearTimeout(t));
-      this.watches.delete(close);
-      if (!res.writableEnded) res.end();
-    };
-    const timeout = Number(q.get('timeoutSeconds') ?? 0);
-    if (timeout > 0) timers.push(setTimeout(close, timeout * 1000));
-    this.watches.add(close);
-    req.on('close', close);
-    res.on('close', close);
-    res.on('error', close);
+    const route = parsed.route;
+    if (!route) throw StatusError.routeNotFound(parsed.path);
+    const result = await handleResource({
+      api: this.options.api,
+      req,
+      res,
+      parsed,
+      route,
+      openWatch: () => this.openWatch(req, res, parsed, route),
+    });
+    if (result !== undefined) send(res, result.code ?? 200, result.value);
+  }
+
+  private openWatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parsed: ParsedRequest,
+    route: ResourceRoute,
+  ) {
+    const stream = WatchStream.open({
+      api: this.options.api,
+      faults: this.options.faults,
+      req,
+      res,
+      route,
+      query: parsed.query,
+      bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 60000,
+      onClose: s => this.watches.delete(s),
+    });
+    if (stream.isOpen) this.watches.add(stream);
+  }
+
+  private fail(res: ServerResponse, e: unknown) {
+    const err =
+      e instanceof StatusError
+        ? e
+        : StatusError.internal(String((e as Error)?.message ?? e));
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // Like the API server, a Status that says when to retry says it in a
+    // header too: that is what clients' back-off reads.
+    const retryAfter = err.details?.retryAfterSeconds;
+    send(
+      res,
+      err.code,
+      err.toStatus(),
+      retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
+    );
   }
 }

@@ -19,8 +19,37 @@ function defaultPodSpec(spec: any) {
     c.terminationMessagePath ??= '/dev/termination-log';
     c.terminationMessagePolicy ??= 'File';
     c.resources ??= {};
+    // Limits without requests: the request is the limit.
+    for (const [r, v] of Object.entries(c.resources.limits ?? {})) {
+      if (c.resources.requests?.[r] === undefined) {
+        c.resources.requests = { ...c.resources.requests, [r]: v };
+      }
+    }
     for (const p of c.ports ?? []) p.protocol ??= 'TCP';
   }
+}
+
+/** Guaranteed, Burstable or BestEffort, from the containers' resources. */
+export function qosClass(spec: any) {
+  const containers: any[] = [
+    ...(spec?.containers ?? []),
+    ...(spec?.initContainers ?? []),
+  ];
+  const any = containers.some(
+    c =>
+      Object.keys(c.resources?.requests ?? {}).length > 0 ||
+      Object.keys(c.resources?.limits ?? {}).length > 0,
+  );
+  if (!any) return 'BestEffort';
+  const guaranteed = containers.every(c =>
+    ['cpu', 'memory'].every(
+      r =>
+        c.resources?.limits?.[r] !== undefined &&
+        String(c.resources?.requests?.[r] ?? c.resources.limits[r]) ===
+          String(c.resources.limits[r]),
+    ),
+  );
+  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /**
@@ -78,18 +107,56 @@ export function applyDefaults(kind: string, obj: any, isCreate: boolean) {
       break;
     }
     case 'PersistentVolumeClaim':
+      // Binding is the volumeProvisioning admission step's job.
       obj.spec ??= {};
       obj.spec.volumeMode ??= 'Filesystem';
-      if (isCreate) {
-        // There is no storage provisioner to wait for: claims bind at once.
-        obj.spec.volumeName ??= `pvc-${obj.metadata.name}`;
-        obj.status = {
-          phase: 'Bound',
-          accessModes: obj.spec.accessModes ?? ['ReadWriteOnce'],
-          capacity: { storage: obj.spec.resources?.requests?.storage ?? '1Gi' },
-        };
+      if (isCreate) obj.status = { phase: 'Pending' };
+      break;
+    case 'LimitRange':
+      // As the API server does: default limits fall back to max, default
+      // requests to the default limits.
+      for (const item of obj.spec?.limits ?? []) {
+        if (item.type !== 'Container') continue;
+        for (const [r, v] of Object.entries(item.max ?? {})) {
+          item.default = { [r]: v, ...item.default };
+        }
+        for (const [r, v] of Object.entries(item.default ?? {})) {
+          item.defaultRequest = { [r]: v, ...item.defaultRequest };
+        }
       }
       break;
+    case 'Job': {
+      obj.spec ??= {};
+      const spec = obj.spec;
+      if (spec.completions === undefined && spec.parallelism === undefined) {
+        spec.completions = 1;
+      }
+      spec.parallelism ??= 1;
+      spec.backoffLimit ??= 6;
+      spec.completionMode ??= 'NonIndexed';
+      spec.suspend ??= false;
+      spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+      if (isCreate && !spec.manualSelector && obj.metadata.uid) {
+        const uid = obj.metadata.uid;
+        const labels = {
+          'batch.kubernetes.io/controller-uid': uid,
+          'batch.kubernetes.io/job-name': obj.metadata.name,
+          'controller-uid': uid,
+          'job-name': obj.metadata.name,
+        };
+        spec.selector ??= {
+          matchLabels: { 'batch.kubernetes.io/controller-uid': uid },
+        };
+        spec.template ??= {};
+        spec.template.metadata = {
+          ...spec.template.metadata,
+          labels: { ...spec.template.metadata?.labels, ...labels },
+        };
+      }
+      defaultPodSpec(spec.template?.spec);
+      if (isCreate) obj.status = {};
+      break;
+    }
     case 'Pod':
       obj.spec ??= {};
       defaultPodSpec(obj.spec);
@@ -97,8 +164,7 @@ export function applyDefaults(kind: string, obj: any, isCreate: boolean) {
       if (isCreate) {
         obj.status = {
           phase: 'Pending',
-          qosClass: 'BestEffort',
-          conditions: [],
+          qosClass: qosClass(obj.spec),
         };
       }
       break;

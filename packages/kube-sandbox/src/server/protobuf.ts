@@ -1,141 +1,220 @@
+import path from 'node:path';
+import protobuf from 'protobufjs';
 import { StatusError } from './StatusError';
 
 /**
- * Just enough of the Kubernetes protobuf wire format to accept the bodies
- * that typed kubectl generators send (`kubectl create namespace`,
- * `create configmap`, `create secret generic`, `create serviceaccount`).
- * Field numbers come from the upstream generated.proto files. Anything else
- * is answered with 415 so the caller can fall back to `kubectl apply -f`.
+ * Decodes Kubernetes protobuf request bodies (what kubectl's typed
+ * generators send: `kubectl create deployment|service|job|secret|...`) into
+ * the JSON objects kubectl would have sent, using the upstream message
+ * definitions vendored in `proto/` (see proto/README.md).
  */
 
-type Field = { num: number; wire: number; value: number | Buffer };
+const MAGIC = Buffer.from('k8s\u0000', 'latin1');
+const PROTO_DIR = path.resolve(__dirname, '../../proto');
+const FILES = [
+  'k8s.io/apimachinery/pkg/runtime/generated.proto',
+  'k8s.io/api/core/v1/generated.proto',
+  'k8s.io/api/apps/v1/generated.proto',
+  'k8s.io/api/batch/v1/generated.proto',
+  'k8s.io/api/networking/v1/generated.proto',
+];
+const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
 
-function readVarint(buf: Buffer, start: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  let pos = start;
-  for (;;) {
-    if (pos >= buf.length) throw new Error('truncated varint');
-    const b = buf[pos];
-    pos += 1;
-    result += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return [result, pos];
-    shift += 7;
+/**
+ * Fields that Go embeds with `json:",inline"`: their members appear directly
+ * in the parent's JSON, while protobuf nests them under a field.
+ */
+const INLINE_FIELDS = new Set([
+  'k8s.io.api.core.v1.Volume.volumeSource',
+  'k8s.io.api.core.v1.Probe.handler',
+  'k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon',
+  'k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource',
+  'k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference',
+  'k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference',
+  'k8s.io.api.core.v1.ConfigMapProjection.localObjectReference',
+  'k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference',
+  'k8s.io.api.core.v1.SecretEnvSource.localObjectReference',
+  'k8s.io.api.core.v1.SecretKeySelector.localObjectReference',
+  'k8s.io.api.core.v1.SecretProjection.localObjectReference',
+  'k8s.io.api.networking.v1.IngressRule.ingressRuleValue',
+]);
+
+let loaded: protobuf.Root | undefined;
+
+/** Parses the vendored .proto files once, on the first protobuf body. */
+function root(): protobuf.Root {
+  if (!loaded) {
+    const r = new protobuf.Root();
+    r.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
+    r.loadSync(FILES.map(f => path.join(PROTO_DIR, f)));
+    r.resolveAll();
+    loaded = r;
   }
+  return loaded;
 }
 
-function fields(buf: Buffer): Field[] {
-  const out: Field[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const [tag, p1] = readVarint(buf, pos);
-    pos = p1;
-    const num = Math.floor(tag / 8);
-    const wire = tag % 8;
-    if (wire === 0) {
-      const [v, p2] = readVarint(buf, pos);
-      out.push({ num, wire, value: v });
-      pos = p2;
-    } else if (wire === 2) {
-      const [len, p2] = readVarint(buf, pos);
-      out.push({ num, wire, value: buf.subarray(p2, p2 + len) });
-      pos = p2 + len;
-    } else if (wire === 1) {
-      pos += 8;
-    } else if (wire === 5) {
-      pos += 4;
+/** Whether a request body is in the Kubernetes protobuf envelope. */
+export function isProtobufBody(contentType: string, body: Buffer) {
+  return (
+    contentType.startsWith('application/vnd.kubernetes.protobuf') ||
+    body.subarray(0, 4).equals(MAGIC)
+  );
+}
+
+type Plain = Record<string, any>;
+
+const fromBase64 = (b64: string | undefined) =>
+  Buffer.from(b64 ?? '', 'base64');
+
+/** RFC 3339 as Go's metav1.Time marshals it: whole seconds, UTC. */
+function rfc3339(seconds: number, fraction?: number) {
+  const iso = new Date(seconds * 1000).toISOString();
+  if (fraction === undefined) return iso.replace(/\.\d{3}Z$/, 'Z');
+  return iso.replace(/\.\d{3}Z$/, `.${String(fraction).padStart(6, '0')}Z`);
+}
+
+/** A Go time.Duration's String(), e.g. `1h2m3.5s`, from nanoseconds. */
+export function goDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  const abs = Math.abs(ns);
+  if (abs < 1e3) return `${sign}${abs}ns`;
+  if (abs < 1e6) return `${sign}${abs / 1e3}µs`;
+  if (abs < 1e9) return `${sign}${abs / 1e6}ms`;
+  const h = Math.floor(abs / 3.6e12);
+  const m = Math.floor((abs % 3.6e12) / 6e10);
+  const s = (abs % 6e10) / 1e9;
+  return `${sign}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
+}
+
+/**
+ * Types whose JSON form is not their protobuf structure. Returning
+ * undefined drops the field (a zero Time is `null` in Go's JSON, which the
+ * API server treats as absent).
+ */
+const SPECIAL: Record<string, (o: Plain) => unknown> = {
+  [`${META}.Time`]: o =>
+    o.seconds || o.nanos ? rfc3339(o.seconds ?? 0) : undefined,
+  [`${META}.MicroTime`]: o =>
+    o.seconds || o.nanos
+      ? rfc3339(o.seconds ?? 0, Math.floor((o.nanos ?? 0) / 1000))
+      : undefined,
+  [`${META}.Duration`]: o => goDuration(o.duration ?? 0),
+  [`${META}.FieldsV1`]: o => JSON.parse(fromBase64(o.Raw).toString() || '{}'),
+  'k8s.io.apimachinery.pkg.api.resource.Quantity': o => o.string ?? '0',
+  'k8s.io.apimachinery.pkg.util.intstr.IntOrString': o =>
+    Number(o.type ?? 0) === 1 ? o.strVal ?? '' : o.intVal ?? 0,
+  'k8s.io.apimachinery.pkg.runtime.RawExtension': o => {
+    const raw = fromBase64(o.raw);
+    if (!raw.length) return undefined;
+    return raw.subarray(0, 4).equals(MAGIC)
+      ? decodeProtobufObject(raw)
+      : JSON.parse(raw.toString('utf8'));
+  },
+};
+
+const typeName = (t: protobuf.Type) => t.fullName.replace(/^\./, '');
+
+/** Go value (non-pointer) fields; their zero values are omitted in JSON. */
+const isValueField = (f: protobuf.Field) =>
+  f.options?.['(gogoproto.nullable)'] === false;
+
+const isZero = (v: unknown) => v === '' || v === 0 || v === false;
+
+function convertValue(field: protobuf.Field, value: unknown): unknown {
+  return field.resolvedType instanceof protobuf.Type
+    ? toKubeJson(field.resolvedType, value as Plain)
+    : value;
+}
+
+/**
+ * Turns a decoded message (as a plain object, longs as numbers and bytes as
+ * base64) into the JSON the Go types marshal to: pointer fields present iff
+ * set, zero value fields dropped (omitempty), nested structs kept (`{}`),
+ * inline fields flattened and the special types above converted.
+ */
+function toKubeJson(type: protobuf.Type, obj: Plain): unknown {
+  const name = typeName(type);
+  const special = SPECIAL[name];
+  if (special) return special(obj);
+  const out: Plain = {};
+  for (const field of type.fieldsArray) {
+    const value = obj[field.name];
+    if (value === undefined || value === null) continue;
+    let json: unknown;
+    if (field.map) {
+      if (!Object.keys(value).length) continue;
+      json = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, convertValue(field, v)]),
+      );
+    } else if (field.repeated) {
+      if (!value.length) continue;
+      json = value.map((v: unknown) => convertValue(field, v));
     } else {
-      throw new Error(`unsupported wire type ${wire}`);
+      if (isValueField(field) && isZero(value)) continue;
+      json = convertValue(field, value);
+      if (json === undefined) continue;
+    }
+    if (INLINE_FIELDS.has(`${name}.${field.name}`)) {
+      Object.assign(out, json);
+    } else {
+      out[field.name] = json;
     }
   }
   return out;
 }
 
-const str = (f: Field) => (f.value as Buffer).toString('utf8');
-
-function map(entries: Field[], bytesValues = false): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of entries) {
-    const kv = fields(e.value as Buffer);
-    const k = kv.find(x => x.num === 1);
-    const v = kv.find(x => x.num === 2);
-    if (!k) continue;
-    if (bytesValues) {
-      out[str(k)] = v ? (v.value as Buffer).toString('base64') : '';
-    } else {
-      out[str(k)] = v ? str(v) : '';
-    }
-  }
-  return out;
+/** `apps/v1` + `Deployment` → the `k8s.io.api.apps.v1.Deployment` message. */
+function messageType(apiVersion: string, kind: string) {
+  const [group, version] = apiVersion.includes('/')
+    ? apiVersion.split('/')
+    : ['', apiVersion];
+  // Go packages are named after the group's first label
+  // (networking.k8s.io → networking); the core group is "core".
+  const pkg = group ? group.split('.')[0] : 'core';
+  const found = root().lookup(`k8s.io.api.${pkg}.${version}.${kind}`);
+  return found instanceof protobuf.Type ? found : undefined;
 }
 
-function objectMeta(buf: Buffer) {
-  const fs = fields(buf);
-  const meta: Record<string, unknown> = {};
-  const one = (n: number) => fs.find(f => f.num === n);
-  if (one(1)) meta.name = str(one(1)!);
-  if (one(2)) meta.generateName = str(one(2)!);
-  if (one(3)) meta.namespace = str(one(3)!);
-  const labels = fs.filter(f => f.num === 11);
-  if (labels.length) meta.labels = map(labels);
-  const annotations = fs.filter(f => f.num === 12);
-  if (annotations.length) meta.annotations = map(annotations);
-  return meta;
+function unsupported(what: string) {
+  return StatusError.create(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf for core/v1, apps/v1, batch/v1 and networking.k8s.io/v1 (got protobuf ${what})`,
+  );
 }
+
+const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: Number,
+  bytes: String,
+  defaults: false,
+};
 
 /** Decodes a `k8s\0`-prefixed protobuf body into a JSON object. */
 export function decodeProtobufObject(body: Buffer): any {
-  if (body.subarray(0, 4).toString('latin1') !== 'k8s\u0000') {
+  if (!body.subarray(0, 4).equals(MAGIC)) {
     throw StatusError.badRequest('protobuf body lacks the k8s envelope');
   }
+  let unknown: Plain;
   try {
-    const unknown = fields(body.subarray(4));
-    const typeMeta = unknown.find(f => f.num === 1);
-    const raw = unknown.find(f => f.num === 2);
-    const tm = typeMeta ? fields(typeMeta.value as Buffer) : [];
-    const apiVersion = tm.find(f => f.num === 1);
-    const kindField = tm.find(f => f.num === 2);
-    const kind = kindField ? str(kindField) : '';
-    const obj = fields((raw?.value as Buffer) ?? Buffer.alloc(0));
-    const get = (n: number) => obj.find(f => f.num === n);
-    const all = (n: number) => obj.filter(f => f.num === n);
-    const out: Record<string, any> = {
-      apiVersion: apiVersion ? str(apiVersion) : 'v1',
-      kind,
-      metadata: get(1) ? objectMeta(get(1)!.value as Buffer) : {},
-    };
-    switch (kind) {
-      case 'Namespace': {
-        const spec = get(2);
-        const finalizers = spec
-          ? fields(spec.value as Buffer).filter(f => f.num === 1)
-          : [];
-        if (finalizers.length) out.spec = { finalizers: finalizers.map(str) };
-        break;
-      }
-      case 'ConfigMap':
-        if (all(2).length) out.data = map(all(2));
-        if (all(3).length) out.binaryData = map(all(3), true);
-        if (get(4)) out.immutable = get(4)!.value === 1;
-        break;
-      case 'Secret':
-        if (all(2).length) out.data = map(all(2), true);
-        if (get(3)) out.type = str(get(3)!);
-        if (all(4).length) out.stringData = map(all(4));
-        if (get(5)) out.immutable = get(5)!.value === 1;
-        break;
-      case 'ServiceAccount':
-        break;
-      default:
-        throw StatusError.unsupportedBody(
-          `application/vnd.kubernetes.protobuf (${kind || 'unknown kind'})`,
-        );
-    }
-    return out;
+    const Unknown = root().lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+    unknown = Unknown.toObject(Unknown.decode(body.subarray(4)), TO_OBJECT);
   } catch (e) {
-    if (e instanceof StatusError) throw e;
     throw StatusError.badRequest(
       `error decoding protobuf body: ${(e as Error).message}`,
+    );
+  }
+  const apiVersion: string = unknown.typeMeta?.apiVersion ?? '';
+  const kind: string = unknown.typeMeta?.kind ?? '';
+  const type = messageType(apiVersion, kind);
+  if (!type) throw unsupported(`${apiVersion || '?'} ${kind || '?'}`);
+  try {
+    const message = type.decode(fromBase64(unknown.raw));
+    const object = toKubeJson(type, type.toObject(message, TO_OBJECT)) as Plain;
+    return { apiVersion, kind, ...object };
+  } catch (e) {
+    throw StatusError.badRequest(
+      `error decoding protobuf ${kind}: ${(e as Error).message}`,
     );
   }
 }

@@ -83,6 +83,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     categories: ['all'],
   }),
   resource('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
+  resource('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'] }),
   resource('', 'v1', 'serviceaccounts', 'ServiceAccount', true, {
     shortNames: ['sa'],
   }),
@@ -104,6 +105,12 @@ export const RESOURCE_TYPES: ResourceType[] = [
     hasStatus: true,
     categories: ['all'],
   }),
+  resource('batch', 'v1', 'jobs', 'Job', true, {
+    subresources: ['status'],
+    hasStatus: true,
+    categories: ['all'],
+  }),
+  resource('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   resource('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, {
     shortNames: ['ing'],
     subresources: ['status'],

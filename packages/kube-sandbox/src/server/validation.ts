@@ -21,6 +21,9 @@ const MODEL_PATHS: Record<string, string> = {
   ReplicaSet: 'apps/v1/ReplicaSet',
   StatefulSet: 'apps/v1/StatefulSet',
   Ingress: 'networking.k8s.io/v1/Ingress',
+  Endpoints: 'v1/Endpoints',
+  EndpointSlice: 'discovery.k8s.io/v1/EndpointSlice',
+  Job: 'batch/v1/Job',
 };
 
 let modelsDir: string | undefined;
@@ -131,7 +134,7 @@ export function validateObject(t: ResourceType, obj: any) {
   }
 
   if (
-    ['Deployment', 'ReplicaSet', 'StatefulSet'].includes(t.kind) &&
+    ['Deployment', 'ReplicaSet', 'StatefulSet', 'Job'].includes(t.kind) &&
     obj.spec?.selector &&
     obj.spec?.template
   ) {
@@ -152,6 +155,26 @@ export function validateObject(t: ResourceType, obj: any) {
       message: `Invalid value: ${obj.spec.replicas}: must be greater than or equal to 0`,
       field: 'spec.replicas',
     });
+  }
+
+  if (
+    t.kind === 'Job' &&
+    !['OnFailure', 'Never'].includes(obj.spec?.template?.spec?.restartPolicy)
+  ) {
+    const policy = obj.spec?.template?.spec?.restartPolicy;
+    causes.push(
+      policy
+        ? {
+            reason: 'FieldValueNotSupported',
+            message: `Unsupported value: "${policy}": supported values: "OnFailure", "Never"`,
+            field: 'spec.template.spec.restartPolicy',
+          }
+        : {
+            reason: 'FieldValueRequired',
+            message: 'Required value: valid values: "OnFailure", "Never"',
+            field: 'spec.template.spec.restartPolicy',
+          },
+    );
   }
 
   if (causes.length > 0) {

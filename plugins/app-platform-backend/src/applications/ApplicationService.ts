@@ -3,26 +3,33 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  APP_PLATFORM_LABELS,
   Application,
   ApplicationCreation,
-  checkResourceName,
+  checkApplicationName,
 } from '@internal/plugin-app-platform-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { Knex } from 'knex';
 import pLimit from 'p-limit';
 import { AuditLog } from '../audit/AuditLog';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
+import { conflictOnUniqueViolation } from '../database/isUniqueViolation';
 import {
   ClusterConnection,
   describeKubeError,
-  kubeErrorCode,
+  isClusterUnavailable,
   KubeClients,
 } from '../kube/KubeClients';
-import { ApplicationStore } from './ApplicationStore';
+import { OwnedObjects } from '../ownership/OwnedObjects';
+import { Reconciler } from '../reconcile/Reconciler';
+import {
+  ApplicationFilter,
+  ApplicationStore,
+  NAMESPACE_DOMAIN,
+} from './ApplicationStore';
+import { SERVICE_SELECTOR } from './ApplicationNamespaces';
 import { NamespaceTemplates } from './NamespaceTemplates';
 
 /** Who is asking: for the catalog lookups and the audit trail. */
@@ -30,55 +37,66 @@ export type Caller = { actor: string; credentials: BackstageCredentials };
 
 const CLUSTER_CONCURRENCY = 4;
 
-/** Workloads the platform deployed as services (not the namespace template's own). */
-const SERVICE_SELECTOR = `${APP_PLATFORM_LABELS.component}=service`;
-const MANAGED_SELECTOR = `${APP_PLATFORM_LABELS.managedBy}=${APP_PLATFORM_LABELS.managedByValue}`;
+/** What one cluster answered to a request's pre-check, or why it could not. */
+type ClusterCheck<T> =
+  | { cluster: ClusterConnection; ok: true; value: T }
+  | { cluster: ClusterConnection; ok: false; reason: string };
 
 /**
- * Applications: one namespace of the same name on every healthy cluster, with
- * the chosen namespace template applied. Everything it does to a cluster is
- * idempotent (server-side apply), so re-running converges instead of failing.
+ * Applications. Requests validate, record the desired state and wake the
+ * reconciler, which puts the namespaces on the clusters (see
+ * ApplicationNamespaces). Before recording, they ask each healthy cluster what
+ * it has (within the cluster timeout, each cluster on its own), so that a
+ * namespace that is not ours is refused up front and a cluster that does not
+ * answer becomes a per-cluster error rather than a failed request.
  */
 export class ApplicationService {
-
   private constructor(
     private readonly knex: Knex,
     private readonly store: ApplicationStore,
     private readonly clusters: ClusterRegistry,
     private readonly kube: KubeClients,
+    private readonly owned: OwnedObjects,
+    private readonly reconciler: Reconciler,
     private readonly templates: NamespaceTemplates,
     private readonly catalog: CatalogService,
     private readonly audit: AuditLog,
     private readonly logger: LoggerService,
+    private readonly reservedNames: string[],
   ) {}
 
   static create(options: {
     knex: Knex;
+    config: Config;
     store: ApplicationStore;
     clusters: ClusterRegistry;
     kube: KubeClients;
+    owned: OwnedObjects;
+    reconciler: Reconciler;
     templates: NamespaceTemplates;
     catalog: CatalogService;
     audit: AuditLog;
     logger: LoggerService;
   }): ApplicationService {
-    const service = new ApplicationService(
+    return new ApplicationService(
       options.knex,
       options.store,
       options.clusters,
       options.kube,
+      options.owned,
+      options.reconciler,
       options.templates,
       options.catalog,
       options.audit,
       options.logger,
+      options.config.getOptionalStringArray(
+        'appPlatform.applications.reservedNames',
+      ) ?? [],
     );
-    options.clusters.onClusterHealthy(cluster => service.catchUpCluster(cluster));
-    return service;
   }
 
-
-  list(): Promise<Application[]> {
-    return this.store.list();
+  list(filter?: ApplicationFilter): Promise<Application[]> {
+    return this.store.list(filter);
   }
 
   async get(name: string): Promise<Application> {
@@ -92,13 +110,17 @@ export class ApplicationService {
   }
 
   /**
-   * Validates everything first (name, owner, template, uniqueness), so a bad
-   * request leaves no row and no namespace; then stores the application and
-   * creates its namespace on every healthy cluster. Unreachable clusters are
-   * caught up when they come back.
+   * Validates everything first (name, owner, template, uniqueness, that no
+   * cluster has a namespace of that name that is not ours), so a refused
+   * request leaves no row and no namespace; then records the application and
+   * runs a reconcile pass for it. `adopt` (checked by the route: admins only)
+   * takes over namespaces that exist without our label.
    */
-  async create(input: ApplicationCreation, caller: Caller): Promise<Application> {
-    const nameProblem = checkResourceName(input.name);
+  async create(
+    input: ApplicationCreation,
+    caller: Caller,
+  ): Promise<Application> {
+    const nameProblem = checkApplicationName(input.name, this.reservedNames);
     if (nameProblem) throw new InputError(`name ${nameProblem}`);
     const namespaceTemplate = input.namespaceTemplate ?? 'default';
     if (!this.templates.has(namespaceTemplate)) {
@@ -109,42 +131,85 @@ export class ApplicationService {
       );
     }
     const owner = await this.resolveOwner(input.owner, caller);
-    if (await this.store.get(input.name)) {
-      throw new ConflictError(`An application named "${input.name}" already exists`);
+    const adopt = input.adopt === true;
+    await this.refuseExisting(input.name);
+
+    const checks = await this.checkClusters('read namespace', cluster =>
+      this.owned.read(cluster, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: input.name,
+      }),
+    );
+    const foreign = checks.filter(
+      c => c.ok && c.value && this.owned.ownershipOf(c.value) !== 'ours',
+    );
+    const otherInstallation = foreign.filter(
+      c =>
+        c.ok &&
+        c.value &&
+        this.owned.ownershipOf(c.value) === 'another-installation',
+    );
+    if (otherInstallation.length) {
+      throw new ConflictError(
+        `A namespace named "${
+          input.name
+        }" belongs to another App Platform installation on: ${otherInstallation
+          .map(c => c.cluster.name)
+          .join(', ')}; it is left untouched`,
+      );
+    }
+    if (foreign.length && !adopt) {
+      throw new ConflictError(
+        `A namespace named "${
+          input.name
+        }" already exists and was not created by the App Platform on: ${foreign
+          .map(c => c.cluster.name)
+          .join(', ')}; it is left untouched (an admin can adopt it)`,
+      );
     }
 
-    await this.knex.transaction(async trx => {
-      await this.store.insert(
-        {
-          name: input.name,
-          owner,
-          title: input.title,
-          description: input.description,
-          namespaceTemplate,
-          createdBy: caller.actor,
-        },
-        trx,
-      );
-      await this.audit.record(
-        {
-          actor: caller.actor,
-          action: 'application.create',
-          targetKind: 'application',
-          targetName: input.name,
-          details: { owner, namespaceTemplate },
-        },
-        trx,
-      );
-    });
-
-    const application = await this.get(input.name);
-    const connections = await this.clusters.healthyConnections();
-    const limit = pLimit(CLUSTER_CONCURRENCY);
-    await Promise.all(
-      connections.map(connection =>
-        limit(() => this.ensureNamespace(application, connection)),
-      ),
+    await conflictOnUniqueViolation(
+      () =>
+        this.knex.transaction(async trx => {
+          await this.store.insert(
+            {
+              name: input.name,
+              owner,
+              title: input.title,
+              description: input.description,
+              namespaceTemplate,
+              adopt,
+              createdBy: caller.actor,
+            },
+            trx,
+          );
+          await this.audit.record(
+            {
+              actor: caller.actor,
+              action: 'application.create',
+              targetKind: 'application',
+              targetName: input.name,
+              details: {
+                owner,
+                namespaceTemplate,
+                ...(adopt
+                  ? { adopt, adoptedOn: foreign.map(c => c.cluster.name) }
+                  : {}),
+              },
+            },
+            trx,
+          );
+        }),
+      `An application named "${input.name}" already exists`,
     );
+
+    await this.recordUnanswered(input.name, checks);
+    await this.reconciler.wake({
+      domain: NAMESPACE_DOMAIN,
+      target: input.name,
+      clusters: answered(checks),
+    });
     return this.get(input.name);
   }
 
@@ -154,8 +219,13 @@ export class ApplicationService {
     caller: Caller,
   ): Promise<Application> {
     const application = await this.get(name);
+    if (application.deletionRequestedAt) {
+      throw new ConflictError(`Application "${name}" is being deleted`);
+    }
     const owner =
-      changes.owner === undefined ? undefined : await this.resolveOwner(changes.owner, caller);
+      changes.owner === undefined
+        ? undefined
+        : await this.resolveOwner(changes.owner, caller);
     await this.knex.transaction(async trx => {
       await this.store.update(
         name,
@@ -174,147 +244,134 @@ export class ApplicationService {
       );
     });
     if (owner && owner !== application.owner) {
-      // The owner is written on the namespaces; bring them up to date.
-      const updated = await this.get(name);
-      const connections = await this.clusters.healthyConnections();
-      await Promise.all(connections.map(c => this.ensureNamespace(updated, c)));
+      // The owner is written on the namespaces: a pass brings them up to date.
+      await this.reconciler.wake({ domain: NAMESPACE_DOMAIN, target: name });
     }
     return this.get(name);
   }
 
   /**
    * Refuses while services run in the application's namespaces; otherwise
-   * deletes the namespaces on every healthy cluster and then the rows. A
-   * namespace on an unreachable cluster is removed when that cluster is caught
-   * up (it carries the platform's label but no longer has an application).
+   * records the deletion and runs a reconcile pass, which removes the
+   * namespaces (releases adopted ones) and then the row. Returns undefined
+   * when the application is gone, else the application as it stands (a
+   * cluster did not finish; the reconciler goes on in the background).
    */
-  async delete(name: string, caller: Caller): Promise<void> {
-    await this.get(name);
-    const connections = await this.clusters.healthyConnections();
-
-    const services = (
-      await Promise.all(
-        connections.map(async connection => {
-          const found = await this.kube.call(connection, 'list services', async ({ objects }) => {
-            const lists = await Promise.all(
-              ['Deployment', 'StatefulSet'].map(kind =>
-                objects.list('apps/v1', kind, name, undefined, undefined, undefined, undefined, SERVICE_SELECTOR),
-              ),
-            );
-            return lists.flatMap(list => list.items);
-          });
-          return found.map(item => `${item.metadata?.name} (${item.kind ?? 'workload'} on ${connection.name})`);
-        }),
-      )
-    ).flat();
-    if (services.length) {
-      throw new ConflictError(
-        `Application "${name}" still has services: ${services.join(', ')}; delete them first`,
-      );
-    }
-
-    const failures: string[] = [];
-    await Promise.all(
-      connections.map(async connection => {
-        try {
-          await this.deleteNamespace(name, connection);
-        } catch (error) {
-          const reason = describeKubeError(error);
-          failures.push(`${connection.name}: ${reason}`);
-          await this.store.setNamespaceState(name, connection.name, 'failed', `delete failed: ${reason}`);
-        }
+  async delete(name: string, caller: Caller): Promise<Application | undefined> {
+    const application = await this.get(name);
+    const checks = await this.checkClusters('list services', async cluster =>
+      this.kube.call(cluster, 'list services', async ({ objects }) => {
+        const lists = await Promise.all(
+          ['Deployment', 'StatefulSet'].map(kind =>
+            objects.list(
+              'apps/v1',
+              kind,
+              name,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              SERVICE_SELECTOR,
+            ),
+          ),
+        );
+        return lists.flatMap(list =>
+          list.items.map(
+            item =>
+              `${item.metadata?.name} (${item.kind ?? 'workload'} on ${
+                cluster.name
+              })`,
+          ),
+        );
       }),
     );
-    if (failures.length) {
-      // The rows stay so the application can be deleted again; nothing is orphaned.
+    const services = checks.flatMap(c => (c.ok ? c.value : []));
+    if (services.length) {
       throw new ConflictError(
-        `Could not delete every namespace of "${name}": ${failures.join('; ')}`,
+        `Application "${name}" still has services: ${services.join(
+          ', ',
+        )}; delete them first`,
       );
     }
 
-    await this.knex.transaction(async trx => {
-      await this.store.delete(name, trx);
-      await this.audit.record(
-        { actor: caller.actor, action: 'application.delete', targetKind: 'application', targetName: name },
-        trx,
-      );
+    if (!application.deletionRequestedAt) {
+      await this.knex.transaction(async trx => {
+        if (!(await this.store.requestDeletion(name, trx))) return;
+        await this.audit.record(
+          {
+            actor: caller.actor,
+            action: 'application.delete',
+            targetKind: 'application',
+            targetName: name,
+          },
+          trx,
+        );
+      });
+    }
+    await this.recordUnanswered(name, checks);
+    await this.reconciler.wake({
+      domain: NAMESPACE_DOMAIN,
+      target: name,
+      clusters: answered(checks),
     });
+    return this.store.get(name);
+  }
+
+  private async refuseExisting(name: string): Promise<void> {
+    const existing = await this.store.get(name);
+    if (!existing) return;
+    throw new ConflictError(
+      existing.deletionRequestedAt
+        ? `Application "${name}" is being deleted; create it again once it is gone`
+        : `An application named "${name}" already exists`,
+    );
+  }
+
+  /** Asks every healthy cluster, concurrently and bounded; each answer settles on its own. */
+  private async checkClusters<T>(
+    what: string,
+    ask: (cluster: ClusterConnection) => Promise<T>,
+  ): Promise<Array<ClusterCheck<T>>> {
+    const connections = await this.clusters.healthyConnections();
+    const limit = pLimit(CLUSTER_CONCURRENCY);
+    return Promise.all(
+      connections.map(cluster =>
+        limit(async (): Promise<ClusterCheck<T>> => {
+          try {
+            return { cluster, ok: true, value: await ask(cluster) };
+          } catch (error) {
+            const reason = describeKubeError(error);
+            this.logger.warn(
+              `${what} on cluster ${cluster.name} failed: ${reason}`,
+            );
+            if (isClusterUnavailable(error)) {
+              await this.clusters.reportUnavailable(cluster.name, reason);
+            }
+            return { cluster, ok: false, reason };
+          }
+        }),
+      ),
+    );
   }
 
   /**
-   * Gives a cluster that became healthy (or was just registered) the namespaces
-   * of all applications, and removes namespaces of applications deleted while
-   * it was away.
+   * A cluster that did not answer the pre-check would only make the request
+   * wait for its timeout again: it gets a failed status now and the
+   * scheduled passes retry it.
    */
-  async catchUpCluster(clusterName: string): Promise<void> {
-    const connection = await this.clusters.connection(clusterName);
-    const applications = await this.store.list();
-    this.logger.info(
-      `Catching up cluster ${clusterName} with ${applications.length} application namespace(s)`,
-    );
-    const limit = pLimit(CLUSTER_CONCURRENCY);
-    await Promise.all(
-      applications.map(application => limit(() => this.ensureNamespace(application, connection))),
-    );
-
-    const known = new Set(applications.map(a => a.name));
-    const managed = await this.kube.call(connection, 'list managed namespaces', ({ core }) =>
-      core.listNamespace({ labelSelector: MANAGED_SELECTOR }),
-    );
-    for (const namespace of managed.items) {
-      const name = namespace.metadata?.name;
-      if (name && !known.has(name) && namespace.status?.phase !== 'Terminating') {
-        this.logger.info(`Removing namespace ${name} from ${clusterName}: its application is gone`);
-        await this.deleteNamespace(name, connection).catch(error =>
-          this.logger.warn(`Could not remove namespace ${name} from ${clusterName}: ${describeKubeError(error)}`),
+  private async recordUnanswered(
+    name: string,
+    checks: Array<ClusterCheck<unknown>>,
+  ) {
+    for (const check of checks) {
+      if (!check.ok) {
+        await this.reconciler.recordFailure(
+          NAMESPACE_DOMAIN,
+          name,
+          check.cluster.name,
+          check.reason,
         );
       }
-    }
-  }
-
-  private async ensureNamespace(
-    application: Application,
-    connection: ClusterConnection,
-  ): Promise<void> {
-    const namespace: V1Namespace & KubernetesObject = {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: application.name,
-        labels: {
-          [APP_PLATFORM_LABELS.managedBy]: APP_PLATFORM_LABELS.managedByValue,
-          [APP_PLATFORM_LABELS.application]: application.name,
-          [APP_PLATFORM_LABELS.namespaceTemplate]: application.namespaceTemplate,
-        },
-        annotations: { [APP_PLATFORM_LABELS.owner]: application.owner },
-      },
-    };
-    try {
-      await this.kube.apply(connection, namespace);
-      const objects = this.templates.render(application.namespaceTemplate, {
-        application: application.name,
-        owner: application.owner,
-      });
-      for (const object of objects) {
-        await this.kube.apply(connection, object);
-      }
-      await this.store.setNamespaceState(application.name, connection.name, 'ready', undefined);
-    } catch (error) {
-      const reason = describeKubeError(error);
-      this.logger.warn(
-        `Namespace ${application.name} on cluster ${connection.name} failed: ${reason}`,
-      );
-      await this.store.setNamespaceState(application.name, connection.name, 'failed', reason);
-    }
-  }
-
-  private async deleteNamespace(name: string, connection: ClusterConnection): Promise<void> {
-    try {
-      await this.kube.call(connection, 'delete namespace', ({ core }) =>
-        core.deleteNamespace({ name, propagationPolicy: 'Background' }),
-      );
-    } catch (error) {
-      if (kubeErrorCode(error) !== 404) throw error;
     }
   }
 
@@ -326,19 +383,29 @@ export class ApplicationService {
     let ref: string;
     try {
       ref = stringifyEntityRef(
-        parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
       );
     } catch {
       throw new InputError(`owner "${owner}" is not an entity ref`);
     }
     if (!ref.startsWith('group:')) {
-      throw new InputError(`owner "${owner}" must be a Group, not ${ref.split(':')[0]}`);
+      throw new InputError(
+        `owner "${owner}" must be a Group, not ${ref.split(':')[0]}`,
+      );
     }
-    const entity = await this.catalog.getEntityByRef(ref, { credentials: caller.credentials });
+    const entity = await this.catalog.getEntityByRef(ref, {
+      credentials: caller.credentials,
+    });
     if (!entity) {
       throw new InputError(`owner "${owner}" is not a Group in the catalog`);
     }
     return ref;
   }
+}
 
+function answered(checks: Array<ClusterCheck<unknown>>): string[] {
+  return checks.filter(c => c.ok).map(c => c.cluster.name);
 }

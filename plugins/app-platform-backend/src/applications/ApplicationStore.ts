@@ -1,10 +1,16 @@
 import {
   Application,
   ApplicationNamespace,
-  NamespaceState,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
-import { toIsoString } from '../database/toIsoString';
+import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
+import {
+  ReconcileStatusStore,
+  TargetStatus,
+} from '../reconcile/ReconcileStatusStore';
+
+/** The reconcile domain of application namespaces; their status rows carry it. */
+export const NAMESPACE_DOMAIN = 'application-namespace';
 
 /** The columns of an application a user can set. */
 export type ApplicationFields = {
@@ -13,52 +19,69 @@ export type ApplicationFields = {
   title?: string;
   description?: string;
   namespaceTemplate: string;
+  adopt: boolean;
   createdBy: string;
 };
 
-function toNamespace(row: any): ApplicationNamespace {
+/** Narrows a list query, e.g. to what a permission decision allows. */
+export type ApplicationFilter = (query: Knex.QueryBuilder) => void;
+
+function toNamespace(status: TargetStatus): ApplicationNamespace {
   return {
-    cluster: row.cluster,
-    state: row.state,
-    message: row.message ?? undefined,
-    updatedAt: toIsoString(row.updated_at),
+    cluster: status.cluster,
+    state: status.state,
+    message: status.reason,
+    attempts: status.attempts,
+    nextAttemptAt: status.state === 'failed' ? status.nextAttemptAt : undefined,
+    updatedAt: status.updatedAt,
   };
 }
 
-/** The applications and application_namespaces tables. */
+/**
+ * The applications table; each application's namespaces are the reconcile
+ * statuses of its (application, cluster) pairs.
+ */
 export class ApplicationStore {
-  private constructor(private readonly knex: Knex) {}
+  private constructor(
+    private readonly knex: Knex,
+    private readonly status: ReconcileStatusStore,
+  ) {}
 
-  static create(options: { knex: Knex }): ApplicationStore {
-    return new ApplicationStore(options.knex);
+  static create(options: {
+    knex: Knex;
+    status: ReconcileStatusStore;
+  }): ApplicationStore {
+    return new ApplicationStore(options.knex, options.status);
   }
 
-  async list(): Promise<Application[]> {
-    const [rows, namespaces] = await Promise.all([
-      this.knex('applications').orderBy('name'),
-      this.knex('application_namespaces').orderBy(['application', 'cluster']),
-    ]);
+  async list(filter?: ApplicationFilter): Promise<Application[]> {
+    const query = this.knex('applications');
+    filter?.(query);
+    const rows = await query.orderBy('name');
+    const statuses = await this.status.list(NAMESPACE_DOMAIN);
     const byApplication = new Map<string, ApplicationNamespace[]>();
-    for (const ns of namespaces) {
-      const list = byApplication.get(ns.application) ?? [];
-      list.push(toNamespace(ns));
-      byApplication.set(ns.application, list);
+    for (const status of statuses) {
+      const list = byApplication.get(status.target) ?? [];
+      list.push(toNamespace(status));
+      byApplication.set(status.target, list);
     }
-    return rows.map(row => this.toApplication(row, byApplication.get(row.name) ?? []));
+    return rows.map(row =>
+      this.toApplication(row, byApplication.get(row.name) ?? []),
+    );
   }
 
   async get(name: string): Promise<Application | undefined> {
     const row = await this.knex('applications').where({ name }).first();
     if (!row) return undefined;
-    const namespaces = await this.knex('application_namespaces')
-      .where({ application: name })
-      .orderBy('cluster');
-    return this.toApplication(row, namespaces.map(toNamespace));
+    const statuses = await this.status.list(NAMESPACE_DOMAIN, { target: name });
+    return this.toApplication(row, statuses.map(toNamespace));
   }
 
   /** The owner of each named application, for permission checks. */
   async owners(names: string[]): Promise<Map<string, string>> {
-    const rows = await this.knex('applications').whereIn('name', names).select('name', 'owner');
+    const rows = await this.knex('applications')
+      .whereIn('name', names)
+      .select('name', 'owner');
     return new Map(rows.map(r => [r.name, r.owner]));
   }
 
@@ -69,6 +92,7 @@ export class ApplicationStore {
       title: fields.title,
       description: fields.description,
       namespace_template: fields.namespaceTemplate,
+      adopt: fields.adopt,
       created_by: fields.createdBy,
     });
   }
@@ -83,30 +107,43 @@ export class ApplicationStore {
       .update({ ...changes, updated_at: trx.fn.now() });
   }
 
+  /** Marks the application for deletion; false when it was already marked or is gone. */
+  async requestDeletion(name: string, trx: Knex): Promise<boolean> {
+    const changed = await trx('applications')
+      .where({ name })
+      .whereNull('deletion_requested_at')
+      .update({ deletion_requested_at: new Date(), updated_at: trx.fn.now() });
+    if (changed > 0) {
+      await trx('reconcile_targets')
+        .where({ domain: NAMESPACE_DOMAIN, target: name })
+        .update({
+          state: 'deleting',
+          reason: null,
+          attempts: 0,
+          next_attempt_at: null,
+        });
+    }
+    return changed > 0;
+  }
+
+  /** Deletes the row and its statuses, once its namespaces are gone. */
   async delete(name: string, trx: Knex): Promise<void> {
-    await trx('application_namespaces').where({ application: name }).delete();
+    await this.status.forgetTarget(NAMESPACE_DOMAIN, name, trx);
     await trx('applications').where({ name }).delete();
   }
 
-  async setNamespaceState(
-    application: string,
-    cluster: string,
-    state: NamespaceState,
-    message: string | undefined,
-  ): Promise<void> {
-    await this.knex('application_namespaces')
-      .insert({ application, cluster, state, message: message ?? null, updated_at: new Date() })
-      .onConflict(['application', 'cluster'])
-      .merge(['state', 'message', 'updated_at']);
-  }
-
-  private toApplication(row: any, namespaces: ApplicationNamespace[]): Application {
+  private toApplication(
+    row: any,
+    namespaces: ApplicationNamespace[],
+  ): Application {
     return {
       name: row.name,
       title: row.title ?? undefined,
       description: row.description ?? undefined,
       owner: row.owner,
       namespaceTemplate: row.namespace_template,
+      adopt: Boolean(row.adopt),
+      deletionRequestedAt: toOptionalIsoString(row.deletion_requested_at),
       createdBy: row.created_by,
       createdAt: toIsoString(row.created_at),
       updatedAt: toIsoString(row.updated_at),

@@ -24,8 +24,12 @@ export class NamespaceTemplates {
   private constructor(private readonly templates: Map<string, string>) {}
 
   static fromConfig(config: Config): NamespaceTemplates {
-    const configured = config.getOptionalString('appPlatform.namespaceTemplates.directory');
-    const directory = configured ? path.resolve(configured) : defaultDirectory();
+    const configured = config.getOptionalString(
+      'appPlatform.namespaceTemplates.directory',
+    );
+    const directory = configured
+      ? path.resolve(configured)
+      : defaultDirectory();
     const templates = new Map<string, string>();
     for (const file of fs.readdirSync(directory).sort()) {
       if (file.endsWith('.yaml') || file.endsWith('.yml')) {
@@ -54,7 +58,9 @@ export class NamespaceTemplates {
     const source = this.templates.get(name);
     if (source === undefined) {
       throw new InputError(
-        `namespaceTemplate "${name}" does not exist; known: ${this.names().join(', ')}`,
+        `namespaceTemplate "${name}" does not exist; known: ${this.names().join(
+          ', ',
+        )}`,
       );
     }
     const filled = source.replace(/\$\{(application|owner)\}/g, (_, key) =>

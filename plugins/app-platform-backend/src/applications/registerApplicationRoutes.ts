@@ -2,9 +2,13 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { PolicyDecision, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { Request } from 'express';
 import {
+  applicationAdoptPermission,
   applicationCreatePermission,
   applicationDeletePermission,
   applicationReadPermission,
@@ -15,6 +19,7 @@ import {
   authorizeRequest,
   authorizeResource,
 } from '../permissions/authorizeRequest';
+import { applicationFilter } from '../permissions/applicationFilter';
 import { AppPlatformRouter } from '../router';
 import { ApplicationService } from './ApplicationService';
 import { NamespaceTemplates } from './NamespaceTemplates';
@@ -26,13 +31,22 @@ export function registerApplicationRoutes(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   /** Applies a policy decision to an application (the plugin's owner rules). */
-  isAllowed: (decision: PolicyDecision, application: { owner: string }) => boolean;
+  isAllowed: (
+    decision: PolicyDecision,
+    application: { owner: string },
+  ) => boolean;
 }) {
   const { applications, templates, httpAuth, permissions, isAllowed } = options;
 
   /** Loads the application (404 first) and checks the permission on it. */
-  async function authorizeOn(req: Request, name: string, permission: ResourcePermission) {
-    const credentials = await httpAuth.credentials(req);
+  async function authorizeOn(
+    req: Request,
+    name: string,
+    permission: ResourcePermission,
+  ) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const application = await applications.get(name);
     await authorizeResource(permissions, credentials, {
       permission,
@@ -48,18 +62,40 @@ export function registerApplicationRoutes(options: {
       res.json({ items: templates.names() });
     });
 
-    router.get('/applications', async (_req, res) => {
-      res.json({ items: await applications.list() });
+    router.get('/applications', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      // The decision becomes a where clause: the list holds only what the
+      // caller may read, however many applications there are.
+      const [decision] = await permissions.authorizeConditional(
+        [{ permission: applicationReadPermission }],
+        { credentials },
+      );
+      res.json({ items: await applications.list(applicationFilter(decision)) });
     });
 
     router.get('/applications/:name', async (req, res) => {
-      const { application } = await authorizeOn(req, req.params.name, applicationReadPermission);
+      const { application } = await authorizeOn(
+        req,
+        req.params.name,
+        applicationReadPermission,
+      );
       res.json(application);
     });
 
     router.post('/applications', async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      await authorizeRequest(permissions, credentials, { permission: applicationCreatePermission });
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      await authorizeRequest(permissions, credentials, {
+        permission: applicationCreatePermission,
+      });
+      if (req.body.adopt) {
+        await authorizeRequest(permissions, credentials, {
+          permission: applicationAdoptPermission,
+        });
+      }
       const application = await applications.create(req.body, {
         actor: actorOf(credentials),
         credentials,
@@ -68,7 +104,11 @@ export function registerApplicationRoutes(options: {
     });
 
     router.patch('/applications/:name', async (req, res) => {
-      const { credentials } = await authorizeOn(req, req.params.name, applicationUpdatePermission);
+      const { credentials } = await authorizeOn(
+        req,
+        req.params.name,
+        applicationUpdatePermission,
+      );
       res.json(
         await applications.update(req.params.name, req.body, {
           actor: actorOf(credentials),
@@ -78,9 +118,20 @@ export function registerApplicationRoutes(options: {
     });
 
     router.delete('/applications/:name', async (req, res) => {
-      const { credentials } = await authorizeOn(req, req.params.name, applicationDeletePermission);
-      await applications.delete(req.params.name, { actor: actorOf(credentials), credentials });
-      res.status(204).end();
+      const { credentials } = await authorizeOn(
+        req,
+        req.params.name,
+        applicationDeletePermission,
+      );
+      const remaining = await applications.delete(req.params.name, {
+        actor: actorOf(credentials),
+        credentials,
+      });
+      if (remaining) {
+        res.status(202).json(remaining);
+      } else {
+        res.status(204).end();
+      }
     });
   };
 }

@@ -60,7 +60,7 @@ export class ClusterRegistry {
       ? durationToMilliseconds(
           readDurationFromConfig(options.config, { key: 'appPlatform.healthProbe.timeout' }),
         )
-      : 10_000;
+      : options.kube.timeoutMs;
     return new ClusterRegistry(
       options.knex,
       options.store,
@@ -200,11 +200,15 @@ export class ClusterRegistry {
     this.lastHealth.delete(name);
   }
 
-  /** Probes every cluster; one that turns healthy is handed to the listeners. */
+  /**
+   * Probes every cluster, each on its own (one that hangs costs the probe
+   * timeout and holds up no other); one that turns healthy is handed to the
+   * listeners.
+   */
   async probeAll(): Promise<void> {
     const clusters = await this.store.list();
     const limit = pLimit(4);
-    await Promise.all(
+    await Promise.allSettled(
       clusters.map(cluster =>
         limit(async () => {
           const connection = await this.store.connection(cluster.name);
@@ -225,6 +229,19 @@ export class ClusterRegistry {
         }),
       ),
     );
+  }
+
+  /**
+   * Marks a cluster unreachable because a call outside the probe timed out or
+   * failed at the cluster's end (network, 5xx, 429): commands skip it until
+   * the next probe finds it answering again.
+   */
+  async reportUnavailable(name: string, reason: string): Promise<void> {
+    const before = await this.store.recordProbe(name, 'unreachable', reason);
+    this.lastHealth.set(name, 0);
+    if (before === 'healthy') {
+      this.logger.warn(`Cluster ${name} is unreachable: ${reason}`);
+    }
   }
 
   private async notifyHealthy(cluster: string): Promise<void> {

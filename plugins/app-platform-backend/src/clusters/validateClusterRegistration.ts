@@ -61,9 +61,16 @@ export function validateClusterRegistration(input: ClusterRegistration): Cluster
     if (typeof value !== 'string') fail(`labels.${key}`, 'must be a string');
   }
 
+  // The URL is stored as parsed (punycode, percent-encoding), which can be
+  // longer than what was sent; the column holds 255 characters.
+  const normalizedUrl = url.toString().replace(/\/$/, '');
+  if (normalizedUrl.length > 255) {
+    fail('url', 'must be at most 255 characters once normalized');
+  }
+
   return {
     name: input.name,
-    url: url.toString().replace(/\/$/, ''),
+    url: normalizedUrl,
     caData,
     token: input.token.trim(),
     environment: input.environment,

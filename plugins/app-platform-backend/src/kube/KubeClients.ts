@@ -1,10 +1,16 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   ApiException,
   CoreV1Api,
+  createConfiguration,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
+  ObservableMiddleware,
+  Observable,
   PatchStrategy,
+  ServerConfiguration,
   VersionApi,
 } from '@kubernetes/client-node';
 import { metrics } from '@opentelemetry/api';
@@ -19,8 +25,17 @@ export type ClusterConnection = {
   skipTLSVerify: boolean;
 };
 
+/** The clients one call may use; all of them share the call's deadline. */
+export type KubeApis = {
+  core: CoreV1Api;
+  objects: KubernetesObjectApi;
+  version: VersionApi;
+};
+
 /** The field manager the platform applies with (server-side apply). */
 export const FIELD_MANAGER = 'app-platform';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 function caDataBase64(caData: string | undefined): string | undefined {
   if (!caData) return undefined;
@@ -30,21 +45,48 @@ function caDataBase64(caData: string | undefined): string | undefined {
 }
 
 /**
+ * A cluster call that got no answer in time. Its own type so callers (and
+ * `describeKubeError`) can tell a hanging cluster from one that refused.
+ */
+export class ClusterTimeoutError extends Error {
+  readonly name = 'ClusterTimeoutError';
+  constructor(
+    readonly cluster: string,
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `${operation}: no answer from cluster ${cluster} within ${timeoutMs} ms`,
+    );
+  }
+}
+
+/**
  * Turns what a Kubernetes call threw into one readable line: the API's own
- * `Status` message when there is one, else the network or TLS failure.
+ * `Status` message when there is one, else the timeout, network or TLS failure.
  */
 export function describeKubeError(error: unknown): string {
+  if (error instanceof ClusterTimeoutError) return error.message;
   if (error instanceof ApiException) {
     let body: { reason?: string; message?: string } | undefined;
     try {
-      body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      body =
+        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
     } catch {
       body = undefined;
     }
     const reason = body?.reason ?? 'Error';
-    return `${error.code} ${reason}: ${body?.message ?? error.message.split('\n')[0]}`;
+    const retryAfter = error.headers?.['retry-after'];
+    const message = `${error.code} ${reason}: ${
+      body?.message ?? error.message.split('\n')[0]
+    }`;
+    return retryAfter ? `${message} (retry after ${retryAfter} s)` : message;
   }
-  const err = error as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+  const err = error as {
+    message?: string;
+    code?: string;
+    cause?: { code?: string; message?: string };
+  };
   const code = err?.cause?.code ?? err?.code;
   const message = err?.cause?.message ?? err?.message ?? String(error);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
@@ -55,24 +97,61 @@ export function kubeErrorCode(error: unknown): number | undefined {
   return error instanceof ApiException ? error.code : undefined;
 }
 
+/**
+ * Whether a call failed because of the cluster rather than the request: no
+ * answer in time, no connection, or the API server's own trouble (5xx, 429).
+ */
+export function isClusterUnavailable(error: unknown): boolean {
+  if (error instanceof ClusterTimeoutError) return true;
+  const code = kubeErrorCode(error);
+  return code === undefined || code >= 500 || code === 429;
+}
+
 const meter = metrics.getMeter('app-platform');
 const callCounter = meter.createCounter('app_platform_kube_api_calls', {
-  description: 'Kubernetes API calls made by the App Platform, by cluster and outcome',
+  description:
+    'Kubernetes API calls made by the App Platform, by cluster and outcome',
 });
-const callDuration = meter.createHistogram('app_platform_kube_api_call_duration', {
-  description: 'Latency of Kubernetes API calls made by the App Platform',
-  unit: 's',
-});
+const callDuration = meter.createHistogram(
+  'app_platform_kube_api_call_duration',
+  {
+    description: 'Latency of Kubernetes API calls made by the App Platform',
+    unit: 's',
+  },
+);
+
+/** Hands every request of a client the call's abort signal. */
+function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
+  return {
+    pre: context => {
+      context.setSignal(signal);
+      return new Observable(Promise.resolve(context));
+    },
+    post: response => new Observable(Promise.resolve(response)),
+  };
+}
 
 /**
  * The one place that builds `@kubernetes/client-node` clients. Every call goes
- * through `call`, which records per-cluster counts and latency.
+ * through `call`, which gives it a deadline (`appPlatform.clusterTimeout`,
+ * default 10 s) enforced by aborting the request, and records per-cluster
+ * counts and latency. A cluster that hangs therefore costs a caller at most the
+ * timeout, never a request that waits forever.
  */
 export class KubeClients {
-  private constructor() {}
+  private constructor(readonly timeoutMs: number) {}
 
-  static create(): KubeClients {
-    return new KubeClients();
+  static create(options?: { timeoutMs?: number }): KubeClients {
+    return new KubeClients(options?.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  static fromConfig(config: Config): KubeClients {
+    const timeoutMs = config.has('appPlatform.clusterTimeout')
+      ? durationToMilliseconds(
+          readDurationFromConfig(config, { key: 'appPlatform.clusterTimeout' }),
+        )
+      : DEFAULT_TIMEOUT_MS;
+    return new KubeClients(timeoutMs);
   }
 
   kubeConfig(cluster: ClusterConnection): KubeConfig {
@@ -87,35 +166,49 @@ export class KubeClients {
         },
       ],
       users: [{ name: 'app-platform', token: cluster.token }],
-      contexts: [{ name: cluster.name, cluster: cluster.name, user: 'app-platform' }],
+      contexts: [
+        { name: cluster.name, cluster: cluster.name, user: 'app-platform' },
+      ],
       currentContext: cluster.name,
     });
     return kc;
   }
 
-  /** Runs one Kubernetes call against a cluster and records it in the metrics. */
+  /**
+   * Runs one Kubernetes call (which may make several requests) against a
+   * cluster within the timeout, and records it in the metrics.
+   */
   async call<T>(
     cluster: ClusterConnection,
     operation: string,
-    fn: (clients: {
-      core: CoreV1Api;
-      objects: KubernetesObjectApi;
-      version: VersionApi;
-    }) => Promise<T>,
+    fn: (apis: KubeApis) => Promise<T>,
+    options?: { timeoutMs?: number },
   ): Promise<T> {
-    const kc = this.kubeConfig(cluster);
+    const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new ClusterTimeoutError(cluster.name, operation, timeoutMs));
+      }, timeoutMs);
+    });
     const started = performance.now();
     let outcome = 'ok';
     try {
-      return await fn({
-        core: kc.makeApiClient(CoreV1Api),
-        objects: KubernetesObjectApi.makeApiClient(kc),
-        version: kc.makeApiClient(VersionApi),
-      });
+      // The race settles the call even if a client ignores the abort.
+      return await Promise.race([
+        fn(this.apis(cluster, controller.signal)),
+        deadline,
+      ]);
     } catch (error) {
-      outcome = String(kubeErrorCode(error) ?? 'network');
+      outcome =
+        error instanceof ClusterTimeoutError
+          ? 'timeout'
+          : String(kubeErrorCode(error) ?? 'network');
       throw error;
     } finally {
+      clearTimeout(timer);
       const attributes = { cluster: cluster.name, operation, outcome };
       callCounter.add(1, attributes);
       callDuration.record((performance.now() - started) / 1000, attributes);
@@ -137,5 +230,21 @@ export class KubeClients {
         PatchStrategy.ServerSideApply,
       ),
     );
+  }
+
+  private apis(cluster: ClusterConnection, signal: AbortSignal): KubeApis {
+    const kc = this.kubeConfig(cluster);
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.url, {}),
+      authMethods: { default: kc },
+      middleware: [signalMiddleware(signal)],
+    });
+    return {
+      core: new CoreV1Api(configuration),
+      // Every object the platform names carries its namespace, so the
+      // kubeconfig's default namespace never matters.
+      objects: new KubernetesObjectApi(configuration),
+      version: new VersionApi(configuration),
+    };
   }
 }

@@ -7,7 +7,7 @@ export const spec = {
   "info": {
     "title": "app-platform",
     "version": "1",
-    "description": "The App Platform backend: applications, services and middleware on the registered Kubernetes clusters. Served under /api/app-platform.",
+    "description": "The App Platform backend: applications, services and middleware on the registered Kubernetes clusters. Served under /api/app-platform.\n\nEvery route but `GET /health` needs a signed-in user or a service (401 otherwise). Every string and number a request may carry is bounded by the database column it is stored in (`maxLength`, `minimum`/`maximum`, `maxItems`, `maxProperties`), so bad input is refused with 400 naming the field before it reaches the database; strings may not contain NUL characters (PostgreSQL cannot store them). A name that is taken answers 409.",
     "license": {
       "name": "UNLICENSED"
     }
@@ -66,7 +66,8 @@ export const spec = {
         "type": "object",
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "status": {
             "type": "string",
@@ -86,6 +87,7 @@ export const spec = {
       },
       "Health": {
         "type": "object",
+        "description": "A caller without credentials (a load balancer, a probe) gets only `status`; signed-in users and services also get the `checks`.",
         "properties": {
           "status": {
             "type": "string",
@@ -97,25 +99,35 @@ export const spec = {
           },
           "checks": {
             "type": "array",
+            "maxItems": 100,
             "items": {
               "$ref": "#/components/schemas/HealthCheck"
             }
           }
         },
         "required": [
-          "status",
-          "checks"
+          "status"
         ]
+      },
+      "ResourceName": {
+        "type": "string",
+        "description": "RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters); also the namespace name on every cluster.",
+        "minLength": 1,
+        "maxLength": 63,
+        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
       },
       "Cluster": {
         "type": "object",
-        "description": "A registered cluster. Its token is never part of any answer.",
+        "description": "A registered cluster. Its token is never part of any answer. Its details (`url`, `healthReason`, `skipTLSVerify`) are shown only to callers with `app-platform.cluster.read` (admins under the portal's policy, and services); everyone else sees its name, environment, labels, source and health.",
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "url": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255,
+            "description": "Details (needs app-platform.cluster.read)."
           },
           "environment": {
             "type": "string",
@@ -126,12 +138,15 @@ export const spec = {
           },
           "labels": {
             "type": "object",
+            "maxProperties": 64,
             "additionalProperties": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           },
           "skipTLSVerify": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "Details (needs app-platform.cluster.read)."
           },
           "source": {
             "type": "string",
@@ -149,7 +164,9 @@ export const spec = {
             ]
           },
           "healthReason": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536,
+            "description": "Details (needs app-platform.cluster.read)."
           },
           "healthChangedAt": {
             "type": "string",
@@ -166,10 +183,8 @@ export const spec = {
         },
         "required": [
           "name",
-          "url",
           "environment",
           "labels",
-          "skipTLSVerify",
           "source",
           "health",
           "createdAt"
@@ -179,19 +194,23 @@ export const spec = {
         "type": "object",
         "properties": {
           "name": {
-            "type": "string",
-            "description": "RFC 1123 label."
+            "$ref": "#/components/schemas/ResourceName"
           },
           "url": {
             "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
             "description": "URL of the Kubernetes API server."
           },
           "caData": {
             "type": "string",
+            "maxLength": 65536,
             "description": "PEM (or base64 of PEM) of the API server's CA."
           },
           "token": {
             "type": "string",
+            "minLength": 1,
+            "maxLength": 16384,
             "description": "Service-account token; stored encrypted, never returned."
           },
           "environment": {
@@ -203,8 +222,11 @@ export const spec = {
           },
           "labels": {
             "type": "object",
+            "maxProperties": 64,
+            "description": "At most 64, each value at most 255 characters.",
             "additionalProperties": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           },
           "skipTLSVerify": {
@@ -223,18 +245,33 @@ export const spec = {
         "type": "object",
         "properties": {
           "cluster": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "state": {
             "type": "string",
             "enum": [
               "pending",
               "ready",
-              "failed"
-            ]
+              "failed",
+              "deleting"
+            ],
+            "description": "pending until the reconciler's first pass on the cluster; failed keeps the reason in `message` and is retried with backoff."
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
+          },
+          "attempts": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "description": "Failed attempts since the last success."
+          },
+          "nextAttemptAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When a failed pair is retried next."
           },
           "updatedAt": {
             "type": "string",
@@ -244,6 +281,7 @@ export const spec = {
         "required": [
           "cluster",
           "state",
+          "attempts",
           "updatedAt"
         ]
       },
@@ -251,23 +289,38 @@ export const spec = {
         "type": "object",
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "title": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4096
           },
           "owner": {
             "type": "string",
+            "maxLength": 255,
             "description": "Entity ref of the owning Group."
           },
           "namespaceTemplate": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
+          },
+          "adopt": {
+            "type": "boolean",
+            "description": "An admin adopted namespaces that existed before the application; deleting it removes only what the platform added to them."
+          },
+          "deletionRequestedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Set while the application's namespaces are being removed."
           },
           "createdBy": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "createdAt": {
             "type": "string",
@@ -279,6 +332,7 @@ export const spec = {
           },
           "namespaces": {
             "type": "array",
+            "maxItems": 1000,
             "items": {
               "$ref": "#/components/schemas/ApplicationNamespace"
             }
@@ -288,6 +342,7 @@ export const spec = {
           "name",
           "owner",
           "namespaceTemplate",
+          "adopt",
           "createdBy",
           "createdAt",
           "updatedAt",
@@ -298,22 +353,31 @@ export const spec = {
         "type": "object",
         "properties": {
           "name": {
-            "type": "string",
-            "description": "RFC 1123 label; also the namespace name on every cluster."
+            "$ref": "#/components/schemas/ResourceName"
           },
           "owner": {
             "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
             "description": "Entity ref of a catalog Group, e.g. group:default/team-a."
           },
           "title": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4096
           },
           "namespaceTemplate": {
             "type": "string",
+            "minLength": 1,
+            "maxLength": 63,
             "description": "Name of a namespace template; defaults to \"default\"."
+          },
+          "adopt": {
+            "type": "boolean",
+            "description": "Admins only: take over namespaces of this name that exist on the clusters without the platform's installation label (audited). Without it such a namespace makes the request fail with 409."
           }
         },
         "required": [
@@ -326,13 +390,17 @@ export const spec = {
         "type": "object",
         "properties": {
           "title": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4096
           },
           "owner": {
-            "type": "string"
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
           }
         },
         "additionalProperties": false
@@ -342,41 +410,56 @@ export const spec = {
         "description": "A server the team pays for, recorded by hand or imported.",
         "properties": {
           "id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 36
           },
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "provider": {
             "type": "string",
+            "maxLength": 255,
             "description": "`manual` or the name of the provider that imports it."
           },
           "providerId": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "region": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "ipAddresses": {
             "type": "array",
+            "maxItems": 64,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           },
           "cpu": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "memoryMib": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "diskGib": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "os": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "chargeType": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "createdAt": {
             "type": "string",
@@ -388,12 +471,15 @@ export const spec = {
           },
           "owner": {
             "type": "string",
+            "maxLength": 255,
             "description": "Entity ref of the owning Group."
           },
           "tags": {
             "type": "object",
+            "maxProperties": 64,
             "additionalProperties": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           },
           "state": {
@@ -430,49 +516,65 @@ export const spec = {
         "properties": {
           "name": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "maxLength": 255
           },
           "region": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "ipAddresses": {
             "type": "array",
+            "maxItems": 64,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           },
           "cpu": {
             "type": "integer",
-            "minimum": 0
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "memoryMib": {
             "type": "integer",
-            "minimum": 0
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "diskGib": {
             "type": "integer",
-            "minimum": 0
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "os": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "chargeType": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "createdAt": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "expiresAt": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "owner": {
             "type": "string",
-            "description": "Group entity ref (`group:default/team-a` or `team-a`)."
+            "minLength": 1,
+            "maxLength": 255,
+            "description": "Group entity ref (`group:default/team-a` or `team-a`); at most 255 characters written out in full."
           },
           "tags": {
             "type": "object",
+            "maxProperties": 64,
+            "description": "At most 64, each value at most 255 characters.",
             "additionalProperties": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           }
         },
@@ -486,7 +588,8 @@ export const spec = {
         "type": "object",
         "properties": {
           "provider": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "lastRunAt": {
             "type": "string",
@@ -497,10 +600,14 @@ export const spec = {
             "format": "date-time"
           },
           "imported": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "removed": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "skipped": {
             "type": "array",
@@ -523,7 +630,8 @@ export const spec = {
             }
           },
           "error": {
-            "type": "string"
+            "type": "string",
+            "description": "Why the import failed, with credentials (keys, tokens, signatures, passwords in URLs) and stack traces removed."
           }
         },
         "required": [
@@ -540,7 +648,8 @@ export const spec = {
             "type": "array",
             "description": "Days before expiry at which owners are alerted.",
             "items": {
-              "type": "integer"
+              "type": "integer",
+              "minimum": 0
             }
           },
           "lastRunAt": {
@@ -553,14 +662,19 @@ export const spec = {
             "description": "Absent while the scan runs."
           },
           "alertsSent": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "alertsFailed": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Alerts that could not be sent; the next scan retries them."
           },
           "error": {
-            "type": "string"
+            "type": "string",
+            "description": "Why the scan failed, cleaned like a provider's error."
           }
         },
         "required": [
@@ -574,7 +688,8 @@ export const spec = {
         "description": "A scheduled task asked to run now. It runs on one backend replica within seconds; the provider's or the scan's status shows when it has.",
         "properties": {
           "task": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "triggeredAt": {
             "type": "string",
@@ -604,8 +719,30 @@ export const spec = {
         "name": "name",
         "in": "path",
         "required": true,
+        "description": "An application's or cluster's name (RFC 1123 label).",
         "schema": {
-          "type": "string"
+          "$ref": "#/components/schemas/ResourceName"
+        }
+      },
+      "providerName": {
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "description": "A server provider's name.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255
+        }
+      },
+      "serverId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 36
         }
       }
     }
@@ -614,7 +751,7 @@ export const spec = {
     "/health": {
       "get": {
         "operationId": "GetHealth",
-        "description": "Whether the plugin can serve: its database answers and its migrations are applied. Answers 503 with the same body when a check fails.",
+        "description": "Whether the plugin can serve: its database answers and its migrations are applied. Answers 503 when a check fails. Open to callers without credentials, who get only the status; the checks (which may name what fails) need a signed-in user or a service.",
         "security": [],
         "responses": {
           "200": {
@@ -646,7 +783,7 @@ export const spec = {
     "/clusters": {
       "get": {
         "operationId": "ListClusters",
-        "description": "Every registered cluster with its health.",
+        "description": "Every registered cluster with its health; the details (`url`, `healthReason`, `skipTLSVerify`) only with app-platform.cluster.read.",
         "responses": {
           "200": {
             "description": "The clusters.",
@@ -707,6 +844,7 @@ export const spec = {
     "/clusters/{name}": {
       "get": {
         "operationId": "GetCluster",
+        "description": "One cluster; its details only with app-platform.cluster.read.",
         "parameters": [
           {
             "$ref": "#/components/parameters/name"
@@ -780,6 +918,7 @@ export const spec = {
     "/applications": {
       "get": {
         "operationId": "ListApplications",
+        "description": "The applications the caller may read (app-platform.application.read; a conditional decision of the policy, e.g. owners only, filters the list in the database).",
         "responses": {
           "200": {
             "description": "Every application with its namespace on each cluster.",
@@ -809,7 +948,7 @@ export const spec = {
       },
       "post": {
         "operationId": "CreateApplication",
-        "description": "Creates an application and its namespace on every healthy cluster. Invalid names, unknown owners, unknown templates and duplicates are refused before anything is written.",
+        "description": "Records the application and wakes the reconciler, which creates its namespace on every healthy cluster. Invalid or reserved names, unknown owners, unknown templates and duplicates are refused before anything is written, and so is a name whose namespace already exists on a cluster without this installation's label (409 naming the clusters) unless an admin adopts it.",
         "requestBody": {
           "required": true,
           "content": {
@@ -896,15 +1035,25 @@ export const spec = {
       },
       "delete": {
         "operationId": "DeleteApplication",
-        "description": "Deletes the application's namespaces and then the application. Refused (409) while services run in it.",
+        "description": "Records that the application is to be deleted and wakes the reconciler, which removes its namespaces (only what the platform created; adopted namespaces lose only the platform's labels and objects) and then the application. Refused (409) while services run in it.",
         "parameters": [
           {
             "$ref": "#/components/parameters/name"
           }
         ],
         "responses": {
+          "202": {
+            "description": "Deletion goes on in the background (a cluster did not finish in time); `namespaces` tells the state per cluster.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Application"
+                }
+              }
+            }
+          },
           "204": {
-            "description": "Deleted."
+            "description": "Deleted from every cluster and from the database."
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
@@ -922,14 +1071,16 @@ export const spec = {
             "in": "query",
             "description": "Only servers of this Group entity ref.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           },
           {
             "name": "provider",
             "in": "query",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 255
             }
           },
           {
@@ -1039,7 +1190,7 @@ export const spec = {
         "description": "Runs the provider's import now instead of at its next scheduled time (needs app-platform.server.import). 404 for an unknown provider, 409 while an import of it runs.",
         "parameters": [
           {
-            "$ref": "#/components/parameters/name"
+            "$ref": "#/components/parameters/providerName"
           }
         ],
         "responses": {
@@ -1104,12 +1255,7 @@ export const spec = {
         "operationId": "GetServer",
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/serverId"
           }
         ],
         "responses": {
@@ -1133,12 +1279,7 @@ export const spec = {
         "description": "Replaces a server recorded by hand (needs app-platform.server.manage on it, e.g. as its owner). Imported servers change at their provider: 409.",
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/serverId"
           }
         ],
         "requestBody": {
@@ -1172,12 +1313,7 @@ export const spec = {
         "description": "Deletes a server recorded by hand (needs app-platform.server.manage on it). Imported servers are marked removed by their import instead: 409.",
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/serverId"
           }
         ],
         "responses": {

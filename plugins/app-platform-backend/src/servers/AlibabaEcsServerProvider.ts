@@ -7,6 +7,7 @@ import {
   ServerProvider,
   ServerProviderReadResult,
 } from '@internal/plugin-app-platform-node';
+import { cleanProviderError } from './cleanProviderError';
 
 type EcsInstance = $Ecs.DescribeInstancesResponseBodyInstancesInstance;
 
@@ -149,7 +150,13 @@ export class AlibabaEcsServerProvider implements ServerProvider {
         return response.body ?? new $Ecs.DescribeInstancesResponseBody({});
       } catch (error) {
         if (!isThrottling(error) || attempt >= maxRetries) {
-          throw error;
+          // The SDK's message may quote the signed request: never let the
+          // AccessKey out, whoever logs or stores this error.
+          throw new Error(
+            cleanProviderError(error, {
+              secrets: [this.options.accessKeyId, this.options.accessKeySecret],
+            }),
+          );
         }
         // Exponential backoff with jitter, so replicas do not retry in step.
         const delay = baseDelay * 2 ** attempt;

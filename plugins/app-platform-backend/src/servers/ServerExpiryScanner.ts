@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
+import { cleanProviderError } from './cleanProviderError';
 import { NotificationSeverity } from '@backstage/plugin-notifications-common';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -118,7 +119,7 @@ export class ServerExpiryScanner {
       await this.store.finishExpiryScan(scanId, {
         alertsSent: sent.length,
         alertsFailed: failed,
-        error: stringifyError(error),
+        error: cleanProviderError(error),
       });
       throw error;
     }

@@ -1,11 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyError } from '@backstage/errors';
 import {
   MANUAL_SERVER_PROVIDER,
   ServerProviderStatus,
 } from '@internal/plugin-app-platform-common';
 import { ServerProvider } from '@internal/plugin-app-platform-node';
 import { GroupDirectory } from './CatalogGroupDirectory';
+import { cleanProviderError } from './cleanProviderError';
 import { ServerFields, ServerStore } from './ServerStore';
 import { validateProvidedServer } from './validateProvidedServer';
 
@@ -72,7 +72,13 @@ export class ServerImporter {
       // must not mark every server removed.
       const result = await provider.readServers();
       const knownGroups = await this.groups.listGroupRefs();
-      status.skipped.push(...(result.rejected ?? []));
+      // Providers word these themselves: clean them like their errors.
+      status.skipped.push(
+        ...(result.rejected ?? []).map(rejected => ({
+          ...rejected,
+          reason: cleanProviderError(rejected.reason),
+        })),
+      );
 
       const existing = new Map(
         (await this.store.list({ provider: name })).map(s => [s.providerId, s]),
@@ -127,7 +133,9 @@ export class ServerImporter {
       status.removed = await this.store.markRemoved(name, [...seen], startedAt);
       status.lastSuccessAt = startedAt.toISOString();
     } catch (error) {
-      status.error = stringifyError(error);
+      // Shown on the Servers page and logged: SDK errors quote signed
+      // request URLs and headers, and stack traces help no reader there.
+      status.error = cleanProviderError(error);
       this.logger.error(`Server import from ${name} failed: ${status.error}`);
     }
 

@@ -5,7 +5,8 @@ import {
   ServerInput,
 } from '@internal/plugin-app-platform-common';
 import { GroupDirectory } from './CatalogGroupDirectory';
-import { isUniqueViolation, ServerFilter, ServerStore } from './ServerStore';
+import { conflictOnUniqueViolation } from '../database/isUniqueViolation';
+import { ServerFilter, ServerStore } from './ServerStore';
 import {
   normalizeOwner,
   validateProvidedServer,
@@ -47,16 +48,10 @@ export class ServerService {
 
   async create(input: ServerInput): Promise<Server> {
     const fields = await this.validate(input);
-    try {
-      return await this.store.insert(fields);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          `A server named ${fields.name} is already recorded by hand`,
-        );
-      }
-      throw error;
-    }
+    return conflictOnUniqueViolation(
+      () => this.store.insert(fields),
+      `A server named ${fields.name} is already recorded by hand`,
+    );
   }
 
   async update(id: string, input: ServerInput): Promise<Server> {
@@ -73,7 +68,11 @@ export class ServerService {
         );
       }
     }
-    return this.store.update(id, fields);
+    // The check above names the clash; the constraint decides a race.
+    return conflictOnUniqueViolation(
+      () => this.store.update(id, fields),
+      `A server named ${fields.name} is already recorded by hand`,
+    );
   }
 
   async delete(id: string): Promise<void> {

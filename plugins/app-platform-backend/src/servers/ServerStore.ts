@@ -5,6 +5,8 @@ import {
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '../database/isUniqueViolation';
+import { cleanProviderError } from './cleanProviderError';
 
 type ServerRow = {
   id: string;
@@ -42,17 +44,6 @@ export type ServerFilter = {
   state?: ServerState;
   ids?: string[];
 };
-
-/** Two spellings of one error: PostgreSQL's code and SQLite's message. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
-  );
-}
 
 // SQLite hands back timestamps as strings or epoch numbers, PostgreSQL as Dates.
 function toIso(value: Date | string | number | null): string | undefined {
@@ -270,8 +261,12 @@ export class ServerStore {
       lastSuccessAt: toIso(row.last_success_at),
       imported: row.imported,
       removed: row.removed,
-      skipped: JSON.parse(row.skipped),
-      error: row.error ?? undefined,
+      // Cleaned again on the way out, for what was stored before cleaning.
+      skipped: JSON.parse(row.skipped).map((skip: { reason: string }) => ({
+        ...skip,
+        reason: cleanProviderError(skip.reason),
+      })),
+      error: row.error ? cleanProviderError(row.error) : undefined,
     }));
   }
 

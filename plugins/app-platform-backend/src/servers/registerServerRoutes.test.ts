@@ -100,6 +100,7 @@ describe('registerServerRoutes', () => {
     } as unknown as PermissionsService;
     const router = await createRouter({
       health: HealthService.create({ knex }),
+      httpAuth: mockServices.httpAuth(),
       registrations: [
         registerServerRoutes({
           servers: inventory,

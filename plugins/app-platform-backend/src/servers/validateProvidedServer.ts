@@ -57,12 +57,26 @@ export function normalizeOwner(owner: unknown): string | undefined {
   }
 }
 
+/** The `servers` table's limits: `string` columns and 32-bit `integer` ones. */
+const MAX_STRING_LENGTH = 255;
+const MAX_INTEGER = 2147483647;
+
 function checkCount(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) {
     return undefined;
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     return `${field} must be a whole number, got ${JSON.stringify(value)}`;
+  }
+  if (value > MAX_INTEGER) {
+    return `${field} must be at most ${MAX_INTEGER}, got ${value}`;
+  }
+  return undefined;
+}
+
+function checkLength(value: unknown, field: string): string | undefined {
+  if (typeof value === 'string' && [...value].length > MAX_STRING_LENGTH) {
+    return `${field} must be at most ${MAX_STRING_LENGTH} characters`;
   }
   return undefined;
 }
@@ -115,6 +129,20 @@ export function validateProvidedServer(
     ['diskGib', record.diskGib],
   ] as const) {
     const error = checkCount(value, field);
+    if (error) {
+      return { reason: error, field };
+    }
+  }
+  // Longer values would not fit their columns (PostgreSQL refuses them).
+  for (const [field, value] of [
+    ['name', record.name],
+    ['providerId', record.providerId],
+    ['region', record.region],
+    ['os', record.os],
+    ['chargeType', record.chargeType],
+    ['owner', owner],
+  ] as const) {
+    const error = checkLength(value, field);
     if (error) {
       return { reason: error, field };
     }

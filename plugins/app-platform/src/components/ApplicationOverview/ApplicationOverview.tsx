@@ -40,10 +40,25 @@ const columns: TableColumn<Row>[] = [
     render: row => {
       if (row.state === 'ready') return <StatusOK>ready</StatusOK>;
       if (row.state === 'failed') return <StatusError>failed</StatusError>;
-      return <StatusPending>pending</StatusPending>;
+      return <StatusPending>{row.state}</StatusPending>;
     },
   },
-  { title: 'Details', field: 'message', emptyValue: '' },
+  {
+    title: 'Details',
+    render: row =>
+      [
+        row.message,
+        row.state === 'failed' && row.attempts
+          ? `attempt ${row.attempts}${
+              row.nextAttemptAt
+                ? `, next retry ${new Date(row.nextAttemptAt).toLocaleTimeString()}`
+                : ''
+            }`
+          : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+  },
   { title: 'Updated', render: row => new Date(row.updatedAt).toLocaleString() },
 ];
 
@@ -77,6 +92,8 @@ export const ApplicationOverview = () => {
       cluster: cluster.name,
       state: ns?.state ?? 'pending',
       message: ns?.message ?? (cluster.health !== 'healthy' ? 'waiting for the cluster' : undefined),
+      attempts: ns?.attempts ?? 0,
+      nextAttemptAt: ns?.nextAttemptAt,
       updatedAt: ns?.updatedAt ?? application.createdAt,
       health: cluster.health,
       environment: cluster.environment,
@@ -97,6 +114,18 @@ export const ApplicationOverview = () => {
             Namespace template: <b>{application.namespaceTemplate}</b>
           </Typography>
           <Typography variant="body2">Created by {application.createdBy}</Typography>
+          {application.adopt && (
+            <Typography variant="body2">
+              Adopted namespaces that existed before it: deleting the application
+              removes only what the platform added to them.
+            </Typography>
+          )}
+          {application.deletionRequestedAt && (
+            <Typography variant="body2" color="error">
+              Being deleted since{' '}
+              {new Date(application.deletionRequestedAt).toLocaleString()}
+            </Typography>
+          )}
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={8}>

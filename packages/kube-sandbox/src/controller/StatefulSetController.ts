@@ -1,0 +1,121 @@
+import { ControllerContext } from './ControllerContext';
+import { isPodReady, ownedBy, sameJson, templateHash } from './objects';
+import { podFromTemplate } from './podFromTemplate';
+import { Reconciler } from './Reconciler';
+
+const COMPONENT = 'statefulset-controller';
+
+/**
+ * The statefulset controller: ordered pods `name-0..n-1` (OrderedReady or
+ * Parallel), scale-down and rolling updates from the highest ordinal.
+ */
+export class StatefulSetController implements Reconciler {
+  readonly name = 'statefulset';
+
+  private constructor(private readonly ctx: ControllerContext) {}
+
+  static create(ctx: ControllerContext) {
+    return new StatefulSetController(ctx);
+  }
+
+  reconcileAll(safely: (obj: any, f: () => boolean) => boolean) {
+    let changed = false;
+    for (const s of this.ctx.store.list(this.ctx.t.statefulsets)) {
+      changed = safely(s, () => this.reconcile(s)) || changed;
+    }
+    return changed;
+  }
+
+  reconcile(s: any): boolean {
+    const { ctx } = this;
+    if (ctx.terminating(s.metadata.namespace)) return false;
+    if (s.metadata.deletionTimestamp) return false;
+    let changed = false;
+    const ns = s.metadata.namespace;
+    const desired = s.spec.replicas ?? 1;
+    const revision = `${s.metadata.name}-${templateHash(s.spec.template)}`;
+    const parallel = s.spec.podManagementPolicy === 'Parallel';
+    const podName = (i: number) => `${s.metadata.name}-${i}`;
+    const pods = () =>
+      ctx.store.list(ctx.t.pods, ns).filter(p => ownedBy(p, s));
+
+    for (let i = 0; i < desired; i++) {
+      const existing = ctx.store.get(ctx.t.pods, ns, podName(i));
+      if (existing) {
+        if (!isPodReady(existing) && !parallel) break;
+        continue;
+      }
+      const { error } = podFromTemplate(
+        ctx,
+        s,
+        { name: podName(i) },
+        {
+          'controller-revision-hash': revision,
+          'statefulset.kubernetes.io/pod-name': podName(i),
+          'apps.kubernetes.io/pod-index': String(i),
+        },
+        COMPONENT,
+      );
+      changed = !error || changed;
+      if (error || !parallel) break;
+    }
+    // Scale down from the highest ordinal.
+    for (const p of pods()) {
+      const ordinal = Number(p.metadata.name.slice(s.metadata.name.length + 1));
+      if (ordinal >= desired && !p.metadata.deletionTimestamp) {
+        ctx.api.delete(ctx.t.pods, ns, p.metadata.name);
+        ctx.recordEvent(
+          s,
+          'Normal',
+          'SuccessfulDelete',
+          `delete Pod ${p.metadata.name} in StatefulSet ${s.metadata.name} successful`,
+          COMPONENT,
+        );
+        changed = true;
+      }
+    }
+    // Rolling update: replace one outdated pod at a time, highest first,
+    // once all pods are ready.
+    const current = pods();
+    const outdated = current
+      .filter(p => p.metadata.labels?.['controller-revision-hash'] !== revision)
+      .sort((a, b) =>
+        b.metadata.name.localeCompare(a.metadata.name, undefined, {
+          numeric: true,
+        }),
+      );
+    if (
+      outdated.length > 0 &&
+      current.every(isPodReady) &&
+      !outdated[0].metadata.deletionTimestamp
+    ) {
+      ctx.api.delete(ctx.t.pods, ns, outdated[0].metadata.name);
+      changed = true;
+    }
+    const finalPods = pods().filter(p => !p.metadata.deletionTimestamp);
+    const ready = finalPods.filter(isPodReady).length;
+    const updated = finalPods.filter(
+      p => p.metadata.labels?.['controller-revision-hash'] === revision,
+    ).length;
+    const status = {
+      observedGeneration: s.metadata.generation,
+      replicas: finalPods.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      currentReplicas: updated,
+      updatedReplicas: updated,
+      currentRevision:
+        updated === finalPods.length
+          ? revision
+          : s.status?.currentRevision ?? revision,
+      updateRevision: revision,
+      collisionCount: 0,
+    };
+    const latest = ctx.latest(ctx.t.statefulsets, s) ?? s;
+    if (!sameJson(status, latest.status)) {
+      ctx.write(ctx.t.statefulsets, { ...latest, status });
+      changed = true;
+    }
+    return changed;
+  }
+}
