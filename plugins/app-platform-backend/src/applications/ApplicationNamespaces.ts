@@ -205,32 +205,10 @@ export class ApplicationNamespaces implements ReconcileDomain {
     if (!live || isTerminating(live)) return;
     if (this.owned.ownershipOf(live) !== 'ours') return;
 
-    const services = await this.kube.call(
-      cluster,
-      'list services',
-      async ({ objects }) => {
-        const lists = await Promise.all(
-          ['Deployment', 'StatefulSet'].map(kind =>
-            objects.list(
-              'apps/v1',
-              kind,
-              name,
-              undefined,
-              undefined,
-              undefined,
-              undefined,
-              SERVICE_SELECTOR,
-            ),
-          ),
-        );
-        return lists.flatMap(list =>
-          list.items.map(item => `${item.metadata?.name} (${kind(item)})`),
-        );
-      },
-    );
+    const services = await listServiceWorkloads(this.kube, cluster, name);
     if (services.length) {
       throw new ConflictError(
-        `namespace ${name} still has services: ${services.join(
+        `Application "${name}" still has services: ${services.join(
           ', ',
         )}; delete them first`,
       );
@@ -285,6 +263,37 @@ export class ApplicationNamespaces implements ReconcileDomain {
   }
 }
 
-function kind(item: KubernetesObject): string {
-  return item.kind ?? 'workload';
+/**
+ * The services deployed in an application's namespace on one cluster, as
+ * "name (Kind on cluster)": an application with services is not deleted.
+ */
+export function listServiceWorkloads(
+  kube: KubeClients,
+  cluster: ClusterConnection,
+  namespace: string,
+): Promise<string[]> {
+  return kube.call(cluster, 'list services', async ({ objects }) => {
+    const lists = await Promise.all(
+      ['Deployment', 'StatefulSet'].map(kind =>
+        objects.list(
+          'apps/v1',
+          kind,
+          namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          SERVICE_SELECTOR,
+        ),
+      ),
+    );
+    return lists.flatMap((list, index) =>
+      list.items.map(
+        item =>
+          `${item.metadata?.name} (${
+            item.kind ?? ['Deployment', 'StatefulSet'][index]
+          } on ${cluster.name})`,
+      ),
+    );
+  });
 }

@@ -29,7 +29,7 @@ import {
   ApplicationStore,
   NAMESPACE_DOMAIN,
 } from './ApplicationStore';
-import { SERVICE_SELECTOR } from './ApplicationNamespaces';
+import { listServiceWorkloads } from './ApplicationNamespaces';
 import { NamespaceTemplates } from './NamespaceTemplates';
 
 /** Who is asking: for the catalog lookups and the audit trail. */
@@ -259,31 +259,8 @@ export class ApplicationService {
    */
   async delete(name: string, caller: Caller): Promise<Application | undefined> {
     const application = await this.get(name);
-    const checks = await this.checkClusters('list services', async cluster =>
-      this.kube.call(cluster, 'list services', async ({ objects }) => {
-        const lists = await Promise.all(
-          ['Deployment', 'StatefulSet'].map(kind =>
-            objects.list(
-              'apps/v1',
-              kind,
-              name,
-              undefined,
-              undefined,
-              undefined,
-              undefined,
-              SERVICE_SELECTOR,
-            ),
-          ),
-        );
-        return lists.flatMap(list =>
-          list.items.map(
-            item =>
-              `${item.metadata?.name} (${item.kind ?? 'workload'} on ${
-                cluster.name
-              })`,
-          ),
-        );
-      }),
+    const checks = await this.checkClusters('list services', cluster =>
+      listServiceWorkloads(this.kube, cluster, name),
     );
     const services = checks.flatMap(c => (c.ok ? c.value : []));
     if (services.length) {

@@ -16,6 +16,9 @@ export type ObjectRef = {
   namespace?: string;
 };
 
+/** The prefix of every label and annotation key the platform writes. */
+const PLATFORM_KEY_PREFIX = 'app-platform.io/';
+
 /** Whose an object is, by its installation label. */
 export type Ownership = 'ours' | 'another-installation' | 'unmanaged';
 
@@ -162,7 +165,12 @@ export class OwnedObjects {
         ownership as Exclude<Ownership, 'ours'>,
       );
     }
-    const applied = adopting
+    // Adopted stays adopted: server-side apply drops what we stop declaring,
+    // and a namespace that lost the mark would be deleted instead of released.
+    const adopted =
+      adopting ||
+      live.metadata?.annotations?.[APP_PLATFORM_LABELS.adopted] === 'true';
+    const applied = adopted
       ? {
           ...desired,
           metadata: {
@@ -249,15 +257,19 @@ export class OwnedObjects {
     live: KubernetesObject,
   ): Promise<void> {
     const ref = refOf(live);
-    const ours = (values: Record<string, string> | undefined, keys: string[]) =>
+    // Everything under our prefix (labels, the adopted mark, the spec hash)
+    // and the managed-by we set; null deletes a key in a merge patch.
+    const ours = (values: Record<string, string> | undefined) =>
       Object.fromEntries(
-        Object.keys(values ?? {})
-          .filter(key => keys.includes(key))
-          .map(key => [key, null]),
+        Object.entries(values ?? {})
+          .filter(
+            ([key, value]) =>
+              key.startsWith(PLATFORM_KEY_PREFIX) ||
+              (key === APP_PLATFORM_LABELS.managedBy &&
+                value === APP_PLATFORM_LABELS.managedByValue),
+          )
+          .map(([key]) => [key, null]),
       );
-    const labelKeys = Object.values(APP_PLATFORM_LABELS).filter(v =>
-      v.includes('/'),
-    );
     await this.kube.call(cluster, `release ${ref.kind}`, ({ objects }) =>
       objects.patch(
         {
@@ -267,8 +279,8 @@ export class OwnedObjects {
             name: ref.name,
             namespace: ref.namespace,
             resourceVersion: live.metadata?.resourceVersion,
-            labels: ours(live.metadata?.labels, labelKeys) as any,
-            annotations: ours(live.metadata?.annotations, labelKeys) as any,
+            labels: ours(live.metadata?.labels) as any,
+            annotations: ours(live.metadata?.annotations) as any,
           },
         },
         undefined,
