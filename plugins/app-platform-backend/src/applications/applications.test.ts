@@ -716,6 +716,36 @@ describe('applications on clusters', () => {
             return res.body.health === 'healthy' ? true : undefined;
           }, 'beta healthy again');
         }
+
+        // A cluster that fails the removal: the request answers 202 with
+        // the application as it stands, and the passes finish the job.
+        await waitFor(async () => {
+          const res = await call(ALICE, 'get', '/applications/cart');
+          return res.body.namespaces?.every((n: any) => n.state === 'ready')
+            ? true
+            : undefined;
+        }, 'cart ready everywhere');
+        beta.faults.set({ unavailable: true, match: { verbs: ['delete'] } });
+        const accepted = await call(ALICE, 'delete', '/applications/cart');
+        expect(accepted.status).toBe(202);
+        expect(accepted.body).toMatchObject({
+          name: 'cart',
+          deletionRequestedAt: expect.any(String),
+          namespaces: [
+            expect.objectContaining({
+              cluster: 'beta',
+              state: 'failed',
+              message: expect.stringMatching(/503/),
+            }),
+          ],
+        });
+        expect(await liveNamespace(alpha, 'cart')).toBeUndefined();
+        beta.faults.reset();
+        await waitFor(async () => {
+          const res = await call(ALICE, 'get', '/applications/cart');
+          return res.status === 404 ? true : undefined;
+        }, 'cart gone once beta removed its namespace');
+        expect(await liveNamespace(beta, 'cart')).toBeUndefined();
       } finally {
         await stop();
         await Promise.all([alpha.stop(), beta.stop()]);
