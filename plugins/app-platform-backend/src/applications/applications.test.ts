@@ -712,8 +712,8 @@ describe('applications on clusters', () => {
           ]);
           beta.faults.reset();
           await waitFor(async () => {
-            const res = await call(ADMIN, 'get', '/clusters/beta');
-            return res.body.health === 'healthy' ? true : undefined;
+            const details = await call(ADMIN, 'get', '/clusters/beta');
+            return details.body.health === 'healthy' ? true : undefined;
           }, 'beta healthy again');
         }
 
