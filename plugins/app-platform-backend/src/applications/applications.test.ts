@@ -124,6 +124,21 @@ function apiClient(server: any, responses: string[]) {
   };
 }
 
+/** Waits until the application is recorded as ready on `clusters` clusters. */
+function readyOn(
+  call: ReturnType<typeof apiClient>,
+  name: string,
+  clusters: number,
+) {
+  return waitFor(async () => {
+    const res = await call(ALICE, 'get', `/applications/${name}`);
+    return res.body.namespaces?.length === clusters &&
+      res.body.namespaces.every((n: any) => n.state === 'ready')
+      ? res
+      : undefined;
+  }, `${name} ready on ${clusters} clusters`);
+}
+
 describe('applications on clusters', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -409,7 +424,10 @@ describe('applications on clusters', () => {
           name: 'checkout',
         });
         const deleted = await call(ALICE, 'delete', '/applications/payments');
-        expect(deleted.status).toBe(204);
+        expect({ status: deleted.status, body: deleted.body }).toEqual({
+          status: 204,
+          body: {},
+        });
         for (const sandbox of [alpha, beta]) {
           expect(await liveNamespace(sandbox, 'payments')).toBeUndefined();
         }
@@ -545,22 +563,7 @@ describe('applications on clusters', () => {
             );
           }
         }
-        const recovered = await platform.call(
-          ALICE,
-          'get',
-          '/applications/recovered',
-        );
-        await waitFor(async () => {
-          const res = await platform.call(
-            ALICE,
-            'get',
-            '/applications/recovered',
-          );
-          return res.body.namespaces?.length === 2 &&
-            res.body.namespaces.every((n: any) => n.state === 'ready')
-            ? true
-            : undefined;
-        }, 'recovered recorded as ready on both clusters');
+        const recovered = await readyOn(platform.call, 'recovered', 2);
         expect(recovered.status).toBe(200);
 
         // Registering a cluster checks its CA and token before storing
@@ -681,12 +684,7 @@ describe('applications on clusters', () => {
         // The next health probe (every second) sees it healthy and wakes a
         // pass for it; each scheduled task may wait one interval to be picked up.
         expect(recoveredMs).toBeLessThan(2 * 1000 + INTERVAL_MS + 1000);
-        await waitFor(async () => {
-          const res = await call(ALICE, 'get', '/applications/inventory');
-          return res.body.namespaces?.every((n: any) => n.state === 'ready')
-            ? true
-            : undefined;
-        }, 'inventory ready everywhere');
+        await readyOn(call, 'inventory', 2);
 
         // 429 and 503 are per-cluster errors too, never a 500.
         for (const fault of [
@@ -719,12 +717,7 @@ describe('applications on clusters', () => {
 
         // A cluster that fails the removal: the request answers 202 with
         // the application as it stands, and the passes finish the job.
-        await waitFor(async () => {
-          const res = await call(ALICE, 'get', '/applications/cart');
-          return res.body.namespaces?.every((n: any) => n.state === 'ready')
-            ? true
-            : undefined;
-        }, 'cart ready everywhere');
+        await readyOn(call, 'cart', 2);
         beta.faults.set({ unavailable: true, match: { verbs: ['delete'] } });
         const accepted = await call(ALICE, 'delete', '/applications/cart');
         expect(accepted.status).toBe(202);

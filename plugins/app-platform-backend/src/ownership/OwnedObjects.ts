@@ -213,9 +213,12 @@ export class OwnedObjects {
     cluster: ClusterConnection,
     ref: ObjectRef,
     options?: { propagationPolicy?: 'Background' | 'Foreground' },
+    attemptsLeft = 3,
   ): Promise<'deleted' | 'released' | 'absent'> {
     const live = await this.read(cluster, ref);
     if (!live) return 'absent';
+    // Another pass (or replica) got there first.
+    if (live.metadata?.deletionTimestamp) return 'deleted';
     const ownership = this.ownershipOf(live);
     if (ownership !== 'ours')
       throw new NotOwnedError(ref, cluster.name, ownership);
@@ -243,6 +246,10 @@ export class OwnedObjects {
       return 'deleted';
     } catch (error) {
       if (kubeErrorCode(error) === 404) return 'absent';
+      // The object changed since we read it: decide again on what it is now.
+      if (kubeErrorCode(error) === 409 && attemptsLeft > 1) {
+        return this.remove(cluster, ref, options, attemptsLeft - 1);
+      }
       throw error;
     }
   }
