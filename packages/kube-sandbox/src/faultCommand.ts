@@ -90,8 +90,10 @@ function loadTarget(flags: {
   if (!token) throw new Error(`no token for ${file}`);
   return {
     server: cluster.server,
-    ca: Buffer.from(cluster['certificate-authority-data'] ?? '', 'base64')
-      .toString('utf8'),
+    ca: Buffer.from(
+      cluster['certificate-authority-data'] ?? '',
+      'base64',
+    ).toString('utf8'),
     token,
   };
 }

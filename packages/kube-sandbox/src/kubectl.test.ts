@@ -1,21 +1,55 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Sandbox, startSandbox } from './startSandbox';
 import { eventually } from './__testUtils__/clients';
 
-const KUBECTL = '/usr/bin/kubectl';
-const hasKubectl = fs.existsSync(KUBECTL);
-
-if (!hasKubectl) {
-  // eslint-disable-next-line no-console
-  console.warn(`kubectl tests skipped: ${KUBECTL} is not installed`);
+/** A kubectl binary and its client version (`1.32`). */
+interface Kubectl {
+  bin: string;
+  version: string;
 }
+
+/**
+ * The kubectl binaries to test with, one per version: every `kubectl` on
+ * PATH (1.32 here) and /usr/bin/kubectl, which is Debian's 1.20 where the
+ * `kubernetes-client` package is installed. Old clients differ in what they
+ * send (protobuf generators, dry runs, diff), so each gets the same tests.
+ */
+function findKubectls(): Kubectl[] {
+  const candidates = [
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map(dir => path.join(dir, 'kubectl')),
+    '/usr/bin/kubectl',
+  ];
+  const byVersion = new Map<string, Kubectl>();
+  for (const bin of candidates) {
+    if (!fs.existsSync(bin)) continue;
+    try {
+      const out = execFileSync(bin, ['version', '--client', '-o', 'json'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 10000,
+      });
+      const { major, minor } = JSON.parse(out.toString()).clientVersion;
+      const version = `${major}.${String(minor).replace(/\D+$/, '')}`;
+      if (!byVersion.has(version)) byVersion.set(version, { bin, version });
+    } catch {
+      // Not a working kubectl.
+    }
+  }
+  return [...byVersion.values()];
+}
+
+const KUBECTLS = findKubectls();
 
 jest.setTimeout(30000);
 
-const describeKubectl = hasKubectl ? describe : describe.skip;
+it('finds kubectl 1.32 to test with', () => {
+  expect(KUBECTLS.map(k => k.version)).toContain('1.32');
+});
 
 const manifest = (image: string, replicas = 2) => `
 apiVersion: v1
@@ -45,25 +79,20 @@ spec:
         ports: [{containerPort: 8080}]
 `;
 
-describeKubectl('kubectl against the sandbox', () => {
+describe.each(KUBECTLS)('kubectl $version against the sandbox', ({ bin }) => {
   let sandbox: Sandbox;
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
   const kubectl = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {
-      execFile(
-        KUBECTL,
-        args,
-        { env, timeout: 30000 },
-        (err, stdout, stderr) => {
-          resolve({
-            code: err ? Number((err as any).code ?? 1) : 0,
-            stdout,
-            stderr,
-          });
-        },
-      );
+      execFile(bin, args, { env, timeout: 30000 }, (err, stdout, stderr) => {
+        resolve({
+          code: err ? Number((err as any).code ?? 1) : 0,
+          stdout,
+          stderr,
+        });
+      });
     });
 
   beforeAll(async () => {
@@ -196,69 +225,156 @@ describeKubectl('kubectl against the sandbox', () => {
     ).toContain('NotFound');
   }, 60000);
 
-  it('creates namespaces, configmaps and secrets with typed generators (protobuf)', async () => {
+  it('creates objects with the typed generators, which send protobuf', async () => {
     expect((await kubectl('create', 'namespace', 'gen')).stdout).toContain(
       'namespace/gen created',
     );
-    const cm = await kubectl(
+    const created = await kubectl(
       '-n',
       'gen',
       'create',
-      'configmap',
-      'settings',
-      '--from-literal=mode=fast',
+      'deployment',
+      'web',
+      '--image=nginx',
     );
-    expect(cm.stdout).toContain('configmap/settings created');
-    const secret = await kubectl(
-      '-n',
-      'gen',
-      'create',
-      'secret',
-      'generic',
-      'creds',
-      '--from-literal=password=s3cret',
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toContain('deployment.apps/web created');
+    const web = JSON.parse(
+      (await kubectl('-n', 'gen', 'get', 'deployment', 'web', '-o', 'json'))
+        .stdout,
     );
-    expect(secret.stdout).toContain('secret/creds created');
+    expect(web.metadata.labels).toEqual({ app: 'web' });
+    expect(web.spec).toMatchObject({
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      // Sent as an empty struct; defaulted as the API server does.
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      },
+    });
+    expect(web.spec.template.spec.containers).toEqual([
+      expect.objectContaining({ name: 'nginx', image: 'nginx', resources: {} }),
+    ]);
     expect(
       (
         await kubectl(
           '-n',
           'gen',
+          'rollout',
+          'status',
+          'deployment/web',
+          '--timeout=20s',
+        )
+      ).code,
+    ).toBe(0);
+
+    const generators: [string[], string][] = [
+      [['service', 'clusterip', 'web', '--tcp=80:8080'], 'service/web created'],
+      [
+        ['job', 'once', '--image=busybox', '--', 'date'],
+        'job.batch/once created',
+      ],
+      [
+        ['configmap', 'settings', '--from-literal=mode=fast'],
+        'configmap/settings created',
+      ],
+      [
+        ['secret', 'generic', 'creds', '--from-literal=password=s3cret'],
+        'secret/creds created',
+      ],
+      [['serviceaccount', 'robot'], 'serviceaccount/robot created'],
+      [
+        ['ingress', 'web', '--rule=web.example/=web:80'],
+        'ingress.networking.k8s.io/web created',
+      ],
+    ];
+    for (const [args, expected] of generators) {
+      const r = await kubectl('-n', 'gen', 'create', ...args);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(expected);
+    }
+    const jsonpath = async (what: string[], expr: string) =>
+      (await kubectl('-n', 'gen', 'get', ...what, '-o', `jsonpath=${expr}`))
+        .stdout;
+    expect(
+      await jsonpath(['service', 'web'], '{.spec.ports[0].targetPort}'),
+    ).toBe('8080');
+    expect(
+      await jsonpath(
+        ['job', 'once'],
+        '{.spec.template.spec.containers[0].command}',
+      ),
+    ).toBe('["date"]');
+    expect(await jsonpath(['configmap', 'settings'], '{.data.mode}')).toBe(
+      'fast',
+    );
+    const password = await jsonpath(['secret', 'creds'], '{.data.password}');
+    expect(Buffer.from(password, 'base64').toString()).toBe('s3cret');
+    expect(
+      await jsonpath(
+        ['ingress', 'web'],
+        '{.spec.rules[0].http.paths[0].backend.service.port.number}',
+      ),
+    ).toBe('80');
+  }, 60000);
+
+  it('diffs manifests against live objects without changing them', async () => {
+    await kubectl('apply', '-f', path.join(dir, 'ns.yaml'));
+    const config = (greeting: string, name = 'diffed') =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: kc\ndata:\n  greeting: ${greeting}\n`;
+    fs.writeFileSync(path.join(dir, 'diff-live.yaml'), config('hello'));
+    fs.writeFileSync(
+      path.join(dir, 'diff-changed.yaml'),
+      `${config('changed')}---\n${config('new', 'added')}`,
+    );
+    // Created, not applied: no last-applied annotation to diff against.
+    await kubectl('create', '-f', path.join(dir, 'diff-live.yaml'));
+
+    // Unchanged: exit 0, no output.
+    const same = await kubectl('diff', '-f', path.join(dir, 'diff-live.yaml'));
+    expect(same).toMatchObject({ code: 0, stdout: '' });
+
+    // Changed and new objects: exit 1 and a unified diff of the dry run.
+    for (const flags of [[], ['--server-side', '--force-conflicts']]) {
+      const diff = await kubectl(
+        'diff',
+        ...flags,
+        '-f',
+        path.join(dir, 'diff-changed.yaml'),
+      );
+      expect(diff.stderr).toBe('');
+      expect(diff.code).toBe(1);
+      expect(diff.stdout).toContain('-  greeting: hello');
+      expect(diff.stdout).toContain('+  greeting: changed');
+      expect(diff.stdout).toContain('+  greeting: new');
+      // Only what changed: server-filled metadata does not show up.
+      expect(diff.stdout).not.toMatch(
+        /^[-+]\s+(annotations|resourceVersion|managedFields)/m,
+      );
+    }
+    expect(
+      (
+        await kubectl(
+          '-n',
+          'kc',
           'get',
           'configmap',
-          'settings',
+          'diffed',
           '-o',
-          'jsonpath={.data.mode}',
+          'jsonpath={.data.greeting}',
         )
       ).stdout,
-    ).toBe('fast');
-    const password = (
-      await kubectl(
-        '-n',
-        'gen',
-        'get',
-        'secret',
-        'creds',
-        '-o',
-        'jsonpath={.data.password}',
-      )
-    ).stdout;
-    expect(Buffer.from(password, 'base64').toString()).toBe('s3cret');
-    const unsupported = await kubectl(
-      '-n',
-      'gen',
-      'create',
-      'deployment',
-      'd',
-      '--image=nginx',
-    );
-    expect(unsupported.stderr).toContain('protobuf only for Namespace');
+    ).toBe('hello');
+    expect(
+      (await kubectl('-n', 'kc', 'get', 'configmap', 'added')).stderr,
+    ).toContain('NotFound');
   }, 30000);
 
   it('watches with get -w', async () => {
     await kubectl('apply', '-f', path.join(dir, 'ns.yaml'));
     const child = spawn(
-      KUBECTL,
+      bin,
       ['-n', 'kc', 'get', 'configmaps', '-w', '--request-timeout=20s'],
       { env },
     );

@@ -1,5 +1,13 @@
+import {
+  createBackendModule,
+  coreServices,
+} from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import express from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
+import { parse as parseYaml } from 'yaml';
 import { spec } from './schema/openapi.generated';
 import {
   ADMIN,
@@ -8,36 +16,61 @@ import {
   BOB,
   startTestPlatform,
   testPolicy,
-} from './testing/startTestPlatform';
-import { waitFor } from './testing/waitFor';
+} from './__testUtils__/startTestPlatform';
+import { waitFor } from './__testUtils__/waitFor';
 
 jest.setTimeout(120_000);
 
 const base = '/api/app-platform';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+type Method = (typeof METHODS)[number];
+type Route = { method: Method; path: string };
 
-/** Every operation of openapi.yaml, path parameters filled in. */
-function specRoutes() {
-  const routes: Array<{ method: (typeof METHODS)[number]; path: string }> = [];
-  for (const [path, item] of Object.entries(spec.paths)) {
-    for (const method of METHODS) {
-      if (method in item) {
-        routes.push({
-          method,
-          path: path
-            .replace('{name}', 'some-name')
-            .replace('{id}', '00000000-0000-4000-8000-000000000000'),
-        });
-      }
-    }
+/** openapi.yaml as written (not the generated copy, which may be stale). */
+const openApiYaml = parseYaml(
+  fs.readFileSync(path.resolve(__dirname, 'schema/openapi.yaml'), 'utf8'),
+) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+
+/** Every operation of openapi.yaml, path parameters filled in, and whether it is public (`security: []`). */
+function specRoutes(): Array<Route & { operation: string; public: boolean }> {
+  return Object.entries(openApiYaml.paths).flatMap(([template, item]) =>
+    METHODS.filter(method => method in item).map(method => ({
+      method,
+      operation: `${method.toUpperCase()} ${template}`,
+      public:
+        Array.isArray(item[method].security) &&
+        item[method].security!.length === 0,
+      path: template
+        .replace('{name}', 'some-name')
+        .replace('{id}', '00000000-0000-4000-8000-000000000000'),
+    })),
+  );
+}
+
+/** The routes (of `routes`) that do not answer 401 to the given Authorization header (none if undefined). */
+async function notRefused(
+  server: Parameters<typeof request>[0],
+  prefix: string,
+  routes: Route[],
+  authorization?: string,
+): Promise<string[]> {
+  const open: string[] = [];
+  for (const { method, path: p } of routes) {
+    let req = request(server)[method](`${prefix}${p}`);
+    if (authorization) req = req.set('Authorization', authorization);
+    const res = await req.send({});
+    if (res.status !== 401)
+      open.push(`${method.toUpperCase()} ${p} → ${res.status}`);
   }
-  return routes;
+  return open;
 }
 
 describe('authentication and authorization of every route', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-  async function start(options: Partial<Parameters<typeof startTestPlatform>[0]> = {}) {
+  async function start(
+    options: Partial<Parameters<typeof startTestPlatform>[0]> = {},
+  ) {
     return startTestPlatform({
       knex: await databases.init('SQLITE_3'),
       appPlatform: {
@@ -56,46 +89,120 @@ describe('authentication and authorization of every route', () => {
     });
   }
 
-  it('answers 401 to every route without credentials, except /health', async () => {
-    const { server, stop } = await start();
-    try {
-      const tasks = await request(server)
-        .get(`${base}/.backstage/scheduler/v1/tasks`)
-        .set('Authorization', as(ADMIN));
-      expect(tasks.status).toBe(200);
-      const taskIds: string[] = tasks.body.tasks.map((t: { taskId: string }) => t.taskId);
-      expect(taskIds).toEqual(
-        expect.arrayContaining([
-          'app-platform-cluster-health',
-          'app-platform-servers-import:office',
-          'app-platform-servers-expiry-scan',
-        ]),
-      );
-
-      const routes = [
-        ...specRoutes(),
+  /** Every route the plugin serves: openapi.yaml's, its spec and Backstage's scheduler routes for each task. */
+  async function allRoutes(server: Parameters<typeof request>[0]) {
+    const tasks = await request(server)
+      .get(`${base}/.backstage/scheduler/v1/tasks`)
+      .set('Authorization', as(ADMIN));
+    expect(tasks.status).toBe(200);
+    const taskIds: string[] = tasks.body.tasks.map(
+      (t: { taskId: string }) => t.taskId,
+    );
+    expect(taskIds).toEqual(
+      expect.arrayContaining([
+        'app-platform-cluster-health',
+        'app-platform-reconcile',
+        'app-platform-servers-import:office',
+        'app-platform-servers-expiry-scan',
+      ]),
+    );
+    const fromSpec = specRoutes();
+    return {
+      taskIds,
+      publicRoutes: fromSpec.filter(r => r.public),
+      routes: [
+        ...fromSpec.filter(r => !r.public),
         { method: 'get' as const, path: '/openapi.json' },
         { method: 'get' as const, path: '/.backstage/scheduler/v1/tasks' },
         ...taskIds.flatMap(id => [
-          { method: 'post' as const, path: `/.backstage/scheduler/v1/tasks/${id}/trigger` },
-          { method: 'post' as const, path: `/.backstage/scheduler/v1/tasks/${id}/cancel` },
+          {
+            method: 'post' as const,
+            path: `/.backstage/scheduler/v1/tasks/${id}/trigger`,
+          },
+          {
+            method: 'post' as const,
+            path: `/.backstage/scheduler/v1/tasks/${id}/cancel`,
+          },
         ]),
-      ];
-      const open: string[] = [];
-      for (const { method, path } of routes) {
-        const res = await request(server)[method](`${base}${path}`).send({});
-        if (path === '/health') {
-          expect(res.status).toBe(200);
-        } else if (res.status !== 401) {
-          open.push(`${method.toUpperCase()} ${path} → ${res.status}`);
-        }
-      }
-      expect(open).toEqual([]);
+      ],
+    };
+  }
+
+  it('serves exactly the operations of openapi.yaml, of which only GET /health is public', () => {
+    const generated = Object.entries(spec.paths).flatMap(([template, item]) =>
+      METHODS.filter(method => method in item).map(
+        method => `${method.toUpperCase()} ${template}`,
+      ),
+    );
+    const routes = specRoutes();
+    // A route added to openapi.yaml but not regenerated would not be served as written.
+    expect(generated.sort()).toEqual(routes.map(r => r.operation).sort());
+    expect(routes.length).toBeGreaterThanOrEqual(17);
+    expect(routes.filter(r => r.public).map(r => r.operation)).toEqual([
+      'GET /health',
+    ]);
+  });
+
+  it('answers 401 to every route without credentials or with a bad token, except /health', async () => {
+    const { server, stop } = await start();
+    try {
+      const { routes, publicRoutes } = await allRoutes(server);
+      expect(await notRefused(server, base, routes)).toEqual([]);
+      expect(
+        await notRefused(server, base, routes, 'Bearer not-a-token'),
+      ).toEqual([]);
+      expect(await notRefused(server, base, publicRoutes)).toEqual([
+        'GET /health → 200',
+      ]);
       // eslint-disable-next-line no-console
-      console.log(`unauthenticated: ${routes.length - 1} routes → 401, /health → 200`);
+      console.log(
+        `unauthenticated: ${routes.length} routes → 401 (no token and a bad one), ${publicRoutes.length} public (/health) → 200`,
+      );
     } finally {
       await stop();
     }
+  });
+
+  it('keeps refusing when an auth policy opens a route by mistake, and the check sees an open route', async () => {
+    // A module that opens the servers routes in Backstage's credentials barrier:
+    // the plugin's router still wants a user or a service.
+    const openDoor = createBackendModule({
+      pluginId: 'app-platform',
+      moduleId: 'open-door',
+      register(env) {
+        env.registerInit({
+          deps: { httpRouter: coreServices.httpRouter },
+          async init({ httpRouter }) {
+            httpRouter.addAuthPolicy({
+              path: '/servers',
+              allow: 'unauthenticated',
+            });
+          },
+        });
+      },
+    });
+    const { server, stop } = await start({ features: [openDoor] });
+    try {
+      const { routes } = await allRoutes(server);
+      expect(await notRefused(server, base, routes)).toEqual([]);
+    } finally {
+      await stop();
+    }
+
+    // The check itself reports a route that answers without credentials.
+    const leaky = express();
+    leaky.get('/servers', (_req, res) => {
+      res.json({ items: [] });
+    });
+    leaky.use((_req, res) => {
+      res.status(401).end();
+    });
+    expect(
+      await notRefused(leaky, '', [
+        { method: 'get', path: '/servers' },
+        { method: 'post', path: '/servers' },
+      ]),
+    ).toEqual(['GET /servers → 200']);
   });
 
   it('tells a caller without credentials only whether it is healthy', async () => {
@@ -132,27 +239,56 @@ describe('authentication and authorization of every route', () => {
       const tasks = await request(server)
         .get(`${base}/.backstage/scheduler/v1/tasks`)
         .set('Authorization', as(ADMIN));
-      const taskIds: string[] = tasks.body.tasks.map((t: { taskId: string }) => t.taskId);
-      expect(taskIds.length).toBeGreaterThanOrEqual(3);
+      const taskIds: string[] = tasks.body.tasks.map(
+        (t: { taskId: string }) => t.taskId,
+      );
+      expect(taskIds).toEqual(
+        expect.arrayContaining([
+          'app-platform-reconcile',
+          'app-platform-servers-expiry-scan',
+        ]),
+      );
 
       for (const id of taskIds) {
         for (const action of ['trigger', 'cancel']) {
-          const path = `${base}/.backstage/scheduler/v1/tasks/${encodeURIComponent(id)}/${action}`;
-          const alice = await request(server).post(path).set('Authorization', as(ALICE));
-          expect({ id, action, status: alice.status }).toEqual({ id, action, status: 403 });
-          expect(alice.body.error.message).toContain('app-platform.task.manage');
+          const url = `${base}/.backstage/scheduler/v1/tasks/${encodeURIComponent(
+            id,
+          )}/${action}`;
+          const alice = await request(server)
+            .post(url)
+            .set('Authorization', as(ALICE));
+          expect({ id, action, status: alice.status }).toEqual({
+            id,
+            action,
+            status: 403,
+          });
+          expect(alice.body.error.message).toContain(
+            'app-platform.task.manage',
+          );
           // Express matches routes case-insensitively and with a trailing slash.
           const sneaky = await request(server)
-            .post(`${path.replace('.backstage/scheduler', '.BACKSTAGE/Scheduler')}/`)
+            .post(
+              `${url.replace('.backstage/scheduler', '.BACKSTAGE/Scheduler')}/`,
+            )
             .set('Authorization', as(ALICE));
-          expect({ id, action, status: sneaky.status }).toEqual({ id, action, status: 403 });
+          expect({ id, action, status: sneaky.status }).toEqual({
+            id,
+            action,
+            status: 403,
+          });
         }
       }
       for (const id of taskIds) {
-        const path = `${base}/.backstage/scheduler/v1/tasks/${encodeURIComponent(id)}`;
-        const trigger = await request(server).post(`${path}/trigger`).set('Authorization', as(ADMIN));
+        const url = `${base}/.backstage/scheduler/v1/tasks/${encodeURIComponent(
+          id,
+        )}`;
+        const trigger = await request(server)
+          .post(`${url}/trigger`)
+          .set('Authorization', as(ADMIN));
         expect({ id, status: trigger.status }).toEqual({ id, status: 200 });
-        const cancel = await request(server).post(`${path}/cancel`).set('Authorization', as(ADMIN));
+        const cancel = await request(server)
+          .post(`${url}/cancel`)
+          .set('Authorization', as(ADMIN));
         expect([401, 403]).not.toContain(cancel.status);
       }
       // eslint-disable-next-line no-console
@@ -182,7 +318,9 @@ describe('authentication and authorization of every route', () => {
     });
     try {
       const asAdmin = await waitFor(async () => {
-        const res = await request(server).get(`${base}/clusters/edge`).set('Authorization', as(ADMIN));
+        const res = await request(server)
+          .get(`${base}/clusters/edge`)
+          .set('Authorization', as(ADMIN));
         return res.body.healthReason ? res : undefined;
       }, 'the probe of edge');
       expect(asAdmin.body).toMatchObject({
@@ -200,10 +338,14 @@ describe('authentication and authorization of every route', () => {
         source: 'config',
         health: 'unreachable',
       };
-      const one = await request(server).get(`${base}/clusters/edge`).set('Authorization', as(ALICE));
+      const one = await request(server)
+        .get(`${base}/clusters/edge`)
+        .set('Authorization', as(ALICE));
       expect(one.status).toBe(200);
       expect(one.body).toMatchObject(summary);
-      const list = await request(server).get(`${base}/clusters`).set('Authorization', as(ALICE));
+      const list = await request(server)
+        .get(`${base}/clusters`)
+        .set('Authorization', as(ALICE));
       expect(list.body.items).toEqual([expect.objectContaining(summary)]);
       for (const cluster of [one.body, list.body.items[0]]) {
         expect(cluster).not.toHaveProperty('url');
@@ -216,7 +358,9 @@ describe('authentication and authorization of every route', () => {
   });
 
   it('lists only the applications a conditional read decision allows, filtered in the database', async () => {
-    const { server, stop } = await start({ policy: testPolicy({ ownerOnlyRead: true }) });
+    const { server, stop } = await start({
+      policy: testPolicy({ ownerOnlyRead: true }),
+    });
     try {
       for (const [name, owner] of [
         ['payments', 'group:default/team-a'],
@@ -231,13 +375,17 @@ describe('authentication and authorization of every route', () => {
       }
       const names = async (user: string) =>
         (
-          await request(server).get(`${base}/applications`).set('Authorization', as(user))
+          await request(server)
+            .get(`${base}/applications`)
+            .set('Authorization', as(user))
         ).body.items.map((a: { name: string }) => a.name);
       expect(await names(ALICE)).toEqual(['orders', 'payments']);
       expect(await names(BOB)).toEqual(['search']);
       expect(await names(ADMIN)).toEqual(['orders', 'payments', 'search']);
 
-      const others = await request(server).get(`${base}/applications/search`).set('Authorization', as(ALICE));
+      const others = await request(server)
+        .get(`${base}/applications/search`)
+        .set('Authorization', as(ALICE));
       expect(others.status).toBe(403);
     } finally {
       await stop();

@@ -4,6 +4,12 @@ import express from 'express';
 import { createOpenApiRouter, spec } from './schema/openapi.generated';
 import { HealthService } from './health/HealthService';
 import { rejectNulCharacters } from './http/rejectNulCharacters';
+import { uniqueViolationAsConflict } from './http/uniqueViolationAsConflict';
+
+/** `/health` as express matches it: case-insensitively, trailing slash allowed. */
+function isHealthPath(path: string): boolean {
+  return /^\/health\/?$/i.test(path);
+}
 
 /** The router typed by `schema/openapi.yaml`; domains add their routes to it. */
 export type AppPlatformRouter = ApiRouter<typeof spec>;
@@ -16,13 +22,15 @@ export type AppPlatformRouter = ApiRouter<typeof spec>;
  *
  * Authentication happens before any of this, in Backstage's credentials
  * barrier: every route needs a user or a service except `/health` (the
- * plugin's only `unauthenticated` auth policy).
+ * plugin's only `unauthenticated` auth policy). The router checks it again,
+ * so an auth policy added by mistake opens nothing.
  */
 export async function createRouter(options: {
   health: HealthService;
   httpAuth: HttpAuthService;
   registrations?: Array<(router: AppPlatformRouter) => void>;
 }): Promise<express.Router> {
+  const { httpAuth } = options;
   const router = await createOpenApiRouter();
   router.use(rejectNulCharacters());
 
@@ -31,7 +39,7 @@ export async function createRouter(options: {
     const status = health.status === 'ok' ? 200 : 503;
     // Open to probes without credentials, which get only ok/not ok: the
     // checks' messages may tell an outsider what is broken inside.
-    const signedIn = await options.httpAuth
+    const signedIn = await httpAuth
       .credentials(req, { allow: ['user', 'service'] })
       .then(
         () => true,
@@ -44,5 +52,21 @@ export async function createRouter(options: {
     register(router);
   }
 
-  return router;
+  // A unique key that two concurrent requests both passed the checks for.
+  router.use(uniqueViolationAsConflict());
+
+  // Every route but /health needs a user or a service (401 without
+  // credentials), checked before the body is parsed and validated.
+  const outer = express.Router();
+  outer.use((req, _res, next) => {
+    if (isHealthPath(req.path)) {
+      next();
+      return;
+    }
+    httpAuth
+      .credentials(req, { allow: ['user', 'service'] })
+      .then(() => next(), next);
+  });
+  outer.use(router);
+  return outer;
 }

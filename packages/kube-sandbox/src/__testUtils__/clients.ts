@@ -88,10 +88,10 @@ export function rawRequest(
   sandbox: Sandbox,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string | null } = {},
+  options: { body?: unknown; token?: string | null; contentType?: string } = {},
 ): Promise<{ code: number; body: any; text: string }> {
   const headers: Record<string, string> = {
-    'Content-Type': 'application/json',
+    'Content-Type': options.contentType ?? 'application/json',
   };
   const token = options.token === undefined ? sandbox.token : options.token;
   if (token) headers.Authorization = `Bearer ${token}`;

@@ -138,7 +138,8 @@ export class Controller {
       for (let i = 0; i < 3; i++) {
         let changed = false;
         for (const loop of this.loops) {
-          changed = loop.reconcileAll((obj, f) => this.safely(obj, f)) || changed;
+          changed =
+            loop.reconcileAll((obj, f) => this.safely(obj, f)) || changed;
         }
         if (!changed) break;
       }

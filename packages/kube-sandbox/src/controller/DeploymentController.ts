@@ -8,6 +8,7 @@ import {
   resolveIntOrPercent,
   REVISION,
   sameJson,
+  sameTemplateIgnoringHash,
   templateHash,
 } from './objects';
 import { Reconciler } from './Reconciler';
@@ -50,7 +51,11 @@ export class DeploymentController implements Reconciler {
     const all = this.ctx.store
       .list(this.ctx.t.replicasets, ns)
       .filter(rs => ownedBy(rs, d));
-    let newRs = all.find(rs => rs.metadata.labels?.[HASH] === hash);
+    let newRs =
+      all.find(rs => rs.metadata.labels?.[HASH] === hash) ??
+      all.find(rs =>
+        sameTemplateIgnoringHash(rs.spec.template, d.spec.template),
+      );
     const oldRss = all.filter(rs => rs !== newRs);
     const maxRevision = Math.max(
       0,
@@ -177,7 +182,9 @@ export class DeploymentController implements Reconciler {
     // Old, fully scaled-down replica sets beyond revisionHistoryLimit go.
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const idle = oldRss
-      .map(rs => this.ctx.store.get(this.ctx.t.replicasets, ns, rs.metadata.name))
+      .map(rs =>
+        this.ctx.store.get(this.ctx.t.replicasets, ns, rs.metadata.name),
+      )
       .filter(
         rs =>
           rs &&
@@ -228,7 +235,9 @@ export class DeploymentController implements Reconciler {
     }
     const sinceProgress =
       nowMs - (this.progress.get(d.metadata.uid)?.at ?? nowMs);
-    const deadlineMs = this.ctx.ms((d.spec.progressDeadlineSeconds ?? 600) * 1000);
+    const deadlineMs = this.ctx.ms(
+      (d.spec.progressDeadlineSeconds ?? 600) * 1000,
+    );
     const previousProgressing = (d.status?.conditions ?? []).find(
       (c: any) => c.type === 'Progressing',
     );

@@ -79,7 +79,9 @@ export class EndpointsController implements Reconciler {
         uid: p.metadata.uid,
       },
     });
-    const ready = pods.filter(p => isPodReady(p) && !p.metadata.deletionTimestamp);
+    const ready = pods.filter(
+      p => isPodReady(p) && !p.metadata.deletionTimestamp,
+    );
     const notReady = pods.filter(p => !ready.includes(p));
     const ports = (svc.spec.ports ?? []).map((port: any) => ({
       ...(port.name ? { name: port.name } : {}),

@@ -74,9 +74,13 @@ export class GarbageCollector implements Reconciler {
   // Only workload kinds own things in the sandbox; skipping the others
   // keeps a tick cheap with many ConfigMaps.
   private hasForegroundOwners(t: { kind: string }) {
-    return ['Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'Service'].includes(
-      t.kind,
-    );
+    return [
+      'Deployment',
+      'ReplicaSet',
+      'StatefulSet',
+      'Job',
+      'Service',
+    ].includes(t.kind);
   }
 
   private foreground(t: any, owner: any) {

@@ -2,7 +2,12 @@ import { ControllerContext } from './ControllerContext';
 import { mergeConditions, now, sameJson } from './objects';
 import { Reconciler } from './Reconciler';
 
-function nsCondition(type: string, status: string, reason: string, message: string) {
+function nsCondition(
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+) {
   return { type, status, lastTransitionTime: now(), reason, message };
 }
 

@@ -22,7 +22,10 @@ const COMPONENT = 'replicaset-controller';
 export class ReplicaSetController implements Reconciler {
   readonly name = 'replicaset';
   /** ReplicaSet uid → earliest real time of the next creation attempt. */
-  private readonly retryAt = new Map<string, { at: number; failures: number }>();
+  private readonly retryAt = new Map<
+    string,
+    { at: number; failures: number }
+  >();
 
   private constructor(private readonly ctx: ControllerContext) {}
 

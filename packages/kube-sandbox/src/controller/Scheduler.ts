@@ -104,13 +104,16 @@ export class Scheduler implements Reconciler {
     let message = this.unboundClaim(pod);
     if (!message) {
       const reasons: string[] = [];
-      if (used.cpu + r.cpu > this.capacity.cpu) reasons.push('1 Insufficient cpu');
+      if (used.cpu + r.cpu > this.capacity.cpu)
+        reasons.push('1 Insufficient cpu');
       if (used.memory + r.memory > this.capacity.memory) {
         reasons.push('1 Insufficient memory');
       }
       if (used.pods + 1 > this.capacity.pods) reasons.push('1 Too many pods');
       if (reasons.length > 0) {
-        message = `0/1 nodes are available: ${reasons.join(', ')}. ${NO_VICTIMS}`;
+        message = `0/1 nodes are available: ${reasons.join(
+          ', ',
+        )}. ${NO_VICTIMS}`;
       }
     }
     const previous = (pod.status?.conditions ?? []).find(

@@ -85,7 +85,11 @@ export function imagePullProblem(
       'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
     );
   }
-  if (unknown !== undefined || options.forceFailure || LEGACY_MISSING.test(image)) {
+  if (
+    unknown !== undefined ||
+    options.forceFailure ||
+    LEGACY_MISSING.test(image)
+  ) {
     return pull(`${name}: not found`);
   }
   return undefined;

@@ -18,6 +18,43 @@ export function templateHash(template: any) {
     .replace(/[^a-z0-9]/g, 'x');
 }
 
+/**
+ * JSON with object keys sorted and null fields left out, so objects that
+ * mean the same print the same (templates read back from the API carry
+ * `creationTimestamp: null`, as Go's zero time).
+ */
+function canonicalJson(value: any): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== null)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+/**
+ * Whether a ReplicaSet's pod template is the Deployment's, ignoring the
+ * pod-template-hash label (as `EqualIgnoreHash` does): the template kubectl
+ * writes back on `rollout undo` may list its fields in another order.
+ */
+export function sameTemplateIgnoringHash(a: any, b: any) {
+  const strip = (t: any) => {
+    const copy = structuredClone(t ?? {});
+    if (copy.metadata?.labels) delete copy.metadata.labels[HASH];
+    if (
+      copy.metadata?.labels &&
+      Object.keys(copy.metadata.labels).length === 0
+    ) {
+      delete copy.metadata.labels;
+    }
+    return canonicalJson(copy);
+  };
+  return strip(a) === strip(b);
+}
+
 export function resolveIntOrPercent(
   value: any,
   total: number,

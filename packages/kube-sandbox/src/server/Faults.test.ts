@@ -58,7 +58,10 @@ describe('Faults', () => {
   });
 
   it('decides the most drastic failure for matching requests', () => {
-    const req = { path: '/apis/apps/v1/namespaces/a/deployments', verb: 'create' } as const;
+    const req = {
+      path: '/apis/apps/v1/namespaces/a/deployments',
+      verb: 'create',
+    } as const;
     faults.set({ unavailable: true });
     expect(faults.decide(req)).toEqual({ kind: 'unavailable' });
     faults.set({ throttle: true, retryAfterSeconds: 2 });
@@ -90,9 +93,7 @@ describe('Faults', () => {
     expect(decide('/apis/apps/v1/namespaces/a/deployments', 'list')).toBe(
       undefined,
     );
-    expect(decide('/api/v1/namespaces/a/configmaps', 'create')).toBe(
-      undefined,
-    );
+    expect(decide('/api/v1/namespaces/a/configmaps', 'create')).toBe(undefined);
     expect(faults.latencyFor({ path: '/apis/apps/v1/x', verb: 'create' })).toBe(
       30,
     );

@@ -130,9 +130,9 @@ function checkMatch(value: unknown): string | undefined {
       ? verbs.filter(v => !FAULT_VERBS.includes(v))
       : [verbs];
     if (!Array.isArray(verbs) || bad.length) {
-      return `verbs must be a list of ${FAULT_VERBS.join(', ')} (got ${JSON.stringify(
-        Array.isArray(verbs) ? bad : verbs,
-      )})`;
+      return `verbs must be a list of ${FAULT_VERBS.join(
+        ', ',
+      )} (got ${JSON.stringify(Array.isArray(verbs) ? bad : verbs)})`;
     }
   }
   return undefined;
@@ -280,12 +280,7 @@ export class Faults extends EventEmitter {
    */
   decide(request: FaultRequest): FaultAction | undefined {
     const s = this.settings;
-    if (
-      !s.blackhole &&
-      !s.throttle &&
-      !s.unavailable &&
-      s.errorRate === 0
-    ) {
+    if (!s.blackhole && !s.throttle && !s.unavailable && s.errorRate === 0) {
       return undefined;
     }
     if (!this.matches(request)) return undefined;

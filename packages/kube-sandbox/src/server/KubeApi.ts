@@ -54,6 +54,26 @@ function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
+/**
+ * Go's `omitempty` on ObjectMeta's maps and lists: an empty `labels: {}`
+ * (what kubectl's merge patches send) is stored and returned as absent.
+ */
+function omitEmptyMetadata(obj: any) {
+  const meta = obj.metadata;
+  for (const key of [
+    'labels',
+    'annotations',
+    'finalizers',
+    'ownerReferences',
+    'managedFields',
+  ]) {
+    const v = meta[key];
+    if (v === null || (typeof v === 'object' && !Object.keys(v).length)) {
+      delete meta[key];
+    }
+  }
+}
+
 const SYSTEM_NAMESPACES = [
   'default',
   'kube-system',
@@ -256,7 +276,12 @@ export class KubeApi {
     }
     // Assigned before admission, as BeforeCreate does: Jobs select on it.
     obj.metadata.uid = randomUUID();
-    return this.commitCreate(t, obj, options, this.managerOf(options, userAgent));
+    return this.commitCreate(
+      t,
+      obj,
+      options,
+      this.managerOf(options, userAgent),
+    );
   }
 
   /**
@@ -272,7 +297,13 @@ export class KubeApi {
     managedFields?: any[],
   ) {
     this.checkAbsent(t, obj);
-    this.admit({ operation: 'CREATE', type: t, object: obj, dryRun: Boolean(options.dryRun) });
+    omitEmptyMetadata(obj);
+    this.admit({
+      operation: 'CREATE',
+      type: t,
+      object: obj,
+      dryRun: Boolean(options.dryRun),
+    });
     obj.metadata.managedFields =
       managedFields ?? trackUpdate(undefined, obj, manager, apiVersionOf(t));
     if (options.dryRun) {
@@ -284,21 +315,32 @@ export class KubeApi {
   }
 
   private checkAbsent(t: ResourceType, obj: any) {
-    const existing = this.store.get(t, obj.metadata.namespace, obj.metadata.name);
+    const existing = this.store.get(
+      t,
+      obj.metadata.namespace,
+      obj.metadata.name,
+    );
     if (!existing) return;
     const err = StatusError.alreadyExists(t.plural, t.group, obj.metadata.name);
     if (existing.metadata.deletionTimestamp) {
       // As the API server words it for an object still being deleted.
-      throw StatusError.create(409, 'AlreadyExists', `object is being deleted: ${err.message}`, {
-        name: obj.metadata.name,
-        group: t.group || undefined,
-        kind: t.plural,
-      });
+      throw StatusError.create(
+        409,
+        'AlreadyExists',
+        `object is being deleted: ${err.message}`,
+        {
+          name: obj.metadata.name,
+          group: t.group || undefined,
+          kind: t.plural,
+        },
+      );
     }
     throw err;
   }
 
-  private admit(request: Omit<AdmissionRequest, 'store' | 'registry' | 'settings'>) {
+  private admit(
+    request: Omit<AdmissionRequest, 'store' | 'registry' | 'settings'>,
+  ) {
     admit({
       ...request,
       store: this.store,
@@ -307,7 +349,14 @@ export class KubeApi {
     });
   }
 
-  /** Common tail of update/patch: carry server fields, validate, store. */
+  /**
+   * Common tail of update, patch, apply and scale, in the API server's
+   * order: keep what the client may not change (carryServerFields), check
+   * the object is the same one (checkSameObject), admission (mutating,
+   * validation, validating), field ownership, then the store write (which
+   * checks resourceVersion and notifies watches) or the would-be object on
+   * a dry run.
+   */
   private commit(
     t: ResourceType,
     existing: any,
@@ -317,9 +366,44 @@ export class KubeApi {
     manager: string,
     track = true,
   ) {
+    const obj = this.carryServerFields(t, existing, next, subresource);
+    this.checkSameObject(t, existing, obj);
+    omitEmptyMetadata(obj);
+    this.admit({
+      operation: 'UPDATE',
+      type: t,
+      object: obj,
+      oldObject: existing,
+      subresource,
+      dryRun: Boolean(options.dryRun),
+    });
+    if (track && subresource === undefined) {
+      obj.metadata.managedFields = trackUpdate(
+        existing,
+        obj,
+        manager,
+        apiVersionOf(t),
+      );
+    }
+    if (options.dryRun) return this.dryRunUpdate(t, existing, obj);
+    const updated = this.store.update(t, obj);
+    this.removeIfFinalized(t, updated);
+    return updated;
+  }
+
+  /**
+   * The object as the client may write it: `/status` writes change only
+   * status, other writes keep the stored status; identity, creation and
+   * deletion metadata always come from the stored object.
+   */
+  private carryServerFields(
+    t: ResourceType,
+    existing: any,
+    next: any,
+    subresource: string | undefined,
+  ) {
     let obj = next;
     if (subresource === 'status') {
-      // Writes to /status change only status; everything else is kept.
       obj = { ...clone(existing), status: next.status };
       if (next.metadata?.resourceVersion) {
         obj.metadata.resourceVersion = next.metadata.resourceVersion;
@@ -343,6 +427,11 @@ export class KubeApi {
         existing.metadata.deletionGracePeriodSeconds;
     }
     if (t.namespaced) obj.metadata.namespace = existing.metadata.namespace;
+    return obj;
+  }
+
+  /** A write must not replace the object by another of the same name. */
+  private checkSameObject(t: ResourceType, existing: any, obj: any) {
     if (obj.metadata.uid !== existing.metadata.uid) {
       throw StatusError.conflict(
         t.plural,
@@ -351,39 +440,26 @@ export class KubeApi {
         'uid mismatch',
       );
     }
-    this.admit({
-      operation: 'UPDATE',
-      type: t,
-      object: obj,
-      oldObject: existing,
-      subresource,
-      dryRun: Boolean(options.dryRun),
-    });
-    if (track && subresource === undefined) {
-      obj.metadata.managedFields = trackUpdate(
-        existing,
-        obj,
-        manager,
-        apiVersionOf(t),
+  }
+
+  /**
+   * What the update would store, without storing it: the store's
+   * resourceVersion check is done here, and the version and generation
+   * stay the stored ones.
+   */
+  private dryRunUpdate(t: ResourceType, existing: any, obj: any) {
+    const expected = obj.metadata.resourceVersion;
+    if (expected && expected !== existing.metadata.resourceVersion) {
+      throw StatusError.conflict(
+        t.plural,
+        t.group,
+        existing.metadata.name,
+        'the object has been modified; please apply your changes to the latest version and try again',
       );
     }
-    if (options.dryRun) {
-      const expected = obj.metadata.resourceVersion;
-      if (expected && expected !== existing.metadata.resourceVersion) {
-        throw StatusError.conflict(
-          t.plural,
-          t.group,
-          existing.metadata.name,
-          'the object has been modified; please apply your changes to the latest version and try again',
-        );
-      }
-      obj.metadata.resourceVersion = existing.metadata.resourceVersion;
-      obj.metadata.generation = existing.metadata.generation;
-      return obj;
-    }
-    const updated = this.store.update(t, obj);
-    this.removeIfFinalized(t, updated);
-    return updated;
+    obj.metadata.resourceVersion = existing.metadata.resourceVersion;
+    obj.metadata.generation = existing.metadata.generation;
+    return obj;
   }
 
   update(
@@ -683,7 +759,11 @@ export class KubeApi {
     };
     if (existing.metadata.deletionTimestamp) {
       // Already being deleted; a zero grace period finishes a pod at once.
-      if (t.kind === 'Pod' && options.gracePeriodSeconds === 0 && !options.dryRun) {
+      if (
+        t.kind === 'Pod' &&
+        options.gracePeriodSeconds === 0 &&
+        !options.dryRun
+      ) {
         this.finishPodTermination(existing);
         return this.store.get(t, namespace, name) ?? status;
       }
@@ -691,7 +771,10 @@ export class KubeApi {
     }
     const next = clone(existing);
     const finalizers: string[] = [...(next.metadata.finalizers ?? [])];
-    if (options.propagationPolicy === 'Foreground' && !finalizers.includes(FOREGROUND)) {
+    if (
+      options.propagationPolicy === 'Foreground' &&
+      !finalizers.includes(FOREGROUND)
+    ) {
       finalizers.push(FOREGROUND);
     }
     const grace = this.gracePeriod(t, existing, options);
@@ -727,7 +810,9 @@ export class KubeApi {
     }
     return Math.max(
       0,
-      options.gracePeriodSeconds ?? obj.spec?.terminationGracePeriodSeconds ?? 30,
+      options.gracePeriodSeconds ??
+        obj.spec?.terminationGracePeriodSeconds ??
+        30,
     );
   }
 
@@ -737,7 +822,11 @@ export class KubeApi {
    */
   finishPodTermination(pod: any) {
     const t = this.registry.get('', 'pods');
-    const current = this.store.get(t, pod.metadata.namespace, pod.metadata.name);
+    const current = this.store.get(
+      t,
+      pod.metadata.namespace,
+      pod.metadata.name,
+    );
     if (!current?.metadata.deletionTimestamp) return;
     const next = clone(current);
     next.metadata.deletionGracePeriodSeconds = 0;
@@ -747,7 +836,11 @@ export class KubeApi {
 
   /** Removes one finalizer (e.g. the garbage collector's `foregroundDeletion`). */
   removeFinalizer(t: ResourceType, obj: any, finalizer: string) {
-    const current = this.store.get(t, obj.metadata.namespace, obj.metadata.name);
+    const current = this.store.get(
+      t,
+      obj.metadata.namespace,
+      obj.metadata.name,
+    );
     if (!current?.metadata.finalizers?.includes(finalizer)) return;
     const next = clone(current);
     next.metadata.finalizers = next.metadata.finalizers.filter(

@@ -188,8 +188,13 @@ describe('KubeSandboxServer faults via @kubernetes/client-node', () => {
       sandbox.faults.set({ watchDelayMs: 400 });
       const start = Date.now();
       await createCm('late');
+      await createCm('later');
       const event = await eventually(() => w.added('late'));
       expect(event.at - start).toBeGreaterThanOrEqual(380);
+      // Delayed, not reordered.
+      await eventually(() => w.added('later'));
+      const names = w.events.filter(e => e.type === 'ADDED').map(e => e.name);
+      expect(names.slice(-2)).toEqual(['late', 'later']);
       (await w.ctrl).abort();
     });
 

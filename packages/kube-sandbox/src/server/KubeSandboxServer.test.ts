@@ -38,7 +38,7 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
       tokens: ['admin-token', { token: 'team-token', namespaces: ['team-a'] }],
       watchHistorySize: 50,
       bookmarkIntervalMs: 50,
-      namespaceTerminationMs: 30,
+      namespaceTerminationMs: 500,
       controller: { speed: 100 },
     });
     c = clientsFor(sandbox);
@@ -105,7 +105,7 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
         (await rawRequest(sandbox, 'GET', path)).body;
       expect(await fetchJson('/version')).toMatchObject({ major: '1' });
       expect((await fetchJson('/apis')).groups.map((g: any) => g.name)).toEqual(
-        ['apps', 'networking.k8s.io'],
+        ['apps', 'batch', 'discovery.k8s.io', 'networking.k8s.io'],
       );
       const core = await fetchJson('/api/v1');
       expect(core.resources.map((r: any) => r.name)).toEqual(
@@ -131,22 +131,46 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
 
   describe('errors', () => {
     it('answers unknown routes, bad media types and bad bodies with Status objects', async () => {
-      const unknown = await rawRequest(sandbox, 'GET', '/apis/batch/v1/jobs');
+      const unknown = await rawRequest(
+        sandbox,
+        'GET',
+        '/apis/batch/v1/cronjobs',
+      );
       expect(unknown.body).toMatchObject({
         kind: 'Status',
         code: 404,
         reason: 'NotFound',
       });
-      const proto = await rawRequest(
+      // The Content-Type picks the decoder, as in the API server.
+      const xml = await rawRequest(
+        sandbox,
+        'POST',
+        `/api/v1/namespaces/${ns}/configmaps`,
+        { body: '<configmap/>', contentType: 'application/xml' },
+      );
+      expect(xml.body).toMatchObject({
+        code: 415,
+        reason: 'UnsupportedMediaType',
+        message:
+          'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+      });
+      const notJson = await rawRequest(
         sandbox,
         'POST',
         `/api/v1/namespaces/${ns}/configmaps`,
         { body: 'k8s\u0000binary' },
       );
-      expect(proto.body).toMatchObject({
-        code: 415,
-        reason: 'UnsupportedMediaType',
-      });
+      expect(notJson.body).toMatchObject({ code: 400, reason: 'BadRequest' });
+      const yaml = await rawRequest(
+        sandbox,
+        'POST',
+        `/api/v1/namespaces/${ns}/configmaps`,
+        {
+          body: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-yaml}\n',
+          contentType: 'application/yaml',
+        },
+      );
+      expect(yaml.code).toBe(201);
       const garbage = await rawRequest(
         sandbox,
         'POST',

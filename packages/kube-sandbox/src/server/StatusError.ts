@@ -122,12 +122,14 @@ export class StatusError extends Error {
     );
   }
 
-  /** A request body in a format (or protobuf kind) the sandbox cannot decode. */
-  static unsupportedBody(what: string) {
+  /** A request body in a media type the endpoint does not decode. */
+  static unsupportedBody(accepted: string[]) {
     return new StatusError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml; protobuf only for Namespace, ConfigMap, Secret and ServiceAccount (got ${what})`,
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(
+        ', ',
+      )}`,
     );
   }
 

@@ -173,7 +173,10 @@ export function applyDefaults(kind: string, obj: any, isCreate: boolean) {
       obj.spec.replicas ??= 1;
       obj.spec.revisionHistoryLimit ??= 10;
       obj.spec.progressDeadlineSeconds ??= 600;
-      obj.spec.strategy ??= { type: 'RollingUpdate' };
+      // An empty strategy is what typed clients send (`kubectl create
+      // deployment` marshals the Go zero value as `{}`): default its type too.
+      obj.spec.strategy ??= {};
+      obj.spec.strategy.type ||= 'RollingUpdate';
       if (obj.spec.strategy.type === 'RollingUpdate') {
         obj.spec.strategy.rollingUpdate ??= {};
         obj.spec.strategy.rollingUpdate.maxSurge ??= '25%';
@@ -193,10 +196,12 @@ export function applyDefaults(kind: string, obj: any, isCreate: boolean) {
       obj.spec.replicas ??= 1;
       obj.spec.podManagementPolicy ??= 'OrderedReady';
       obj.spec.revisionHistoryLimit ??= 10;
-      obj.spec.updateStrategy ??= {
-        type: 'RollingUpdate',
-        rollingUpdate: { partition: 0 },
-      };
+      obj.spec.updateStrategy ??= {};
+      obj.spec.updateStrategy.type ||= 'RollingUpdate';
+      if (obj.spec.updateStrategy.type === 'RollingUpdate') {
+        obj.spec.updateStrategy.rollingUpdate ??= {};
+        obj.spec.updateStrategy.rollingUpdate.partition ??= 0;
+      }
       defaultPodSpec(obj.spec.template?.spec);
       if (isCreate) obj.status = { replicas: 0, availableReplicas: 0 };
       break;

@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeProtobufObject, isProtobufBody } from './protobuf';
+import { parse as parseYaml } from 'yaml';
+import { decodeProtobufObject } from './protobuf';
 import { responseJson } from './serialize';
 import { StatusError } from './StatusError';
 
@@ -17,11 +18,38 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return (await readRaw(req)).toString('utf8');
 }
 
-/** Reads an object body, JSON or protobuf (what typed kubectl generators send). */
+/** What the API server's serializer negotiation accepts for object bodies. */
+export const OBJECT_MEDIA_TYPES = [
+  'application/json',
+  'application/yaml',
+  'application/vnd.kubernetes.protobuf',
+];
+
+/**
+ * Reads an object body (create, update) in the format its Content-Type
+ * names, as the API server does: JSON when there is none, YAML, or
+ * protobuf (what kubectl's typed generators send); anything else is 415.
+ */
 export async function readObject(req: IncomingMessage): Promise<any> {
+  const mediaType = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (mediaType && !OBJECT_MEDIA_TYPES.includes(mediaType)) {
+    throw StatusError.unsupportedBody(OBJECT_MEDIA_TYPES);
+  }
   const raw = await readRaw(req);
-  if (isProtobufBody(String(req.headers['content-type'] ?? ''), raw)) {
+  if (mediaType === 'application/vnd.kubernetes.protobuf') {
     return decodeProtobufObject(raw);
+  }
+  if (mediaType === 'application/yaml') {
+    try {
+      return parseYaml(raw.toString('utf8'));
+    } catch (e) {
+      throw StatusError.badRequest(
+        `error decoding request body: ${(e as Error).message}`,
+      );
+    }
   }
   return parseJson(raw.toString('utf8'));
 }
@@ -29,10 +57,6 @@ export async function readObject(req: IncomingMessage): Promise<any> {
 /** Parses a JSON body (delete options, scale, admin); empty = undefined. */
 export function parseJson(raw: string): any {
   if (!raw.trim()) return undefined;
-  if (raw.startsWith('k8s\u0000')) {
-    // Protobuf is only decoded for object bodies (see readObject).
-    throw StatusError.unsupportedBody('application/vnd.kubernetes.protobuf');
-  }
   try {
     return JSON.parse(raw);
   } catch (e) {

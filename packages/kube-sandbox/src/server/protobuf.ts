@@ -10,12 +10,21 @@ import { StatusError } from './StatusError';
  */
 
 const MAGIC = Buffer.from('k8s\u0000', 'latin1');
-const PROTO_DIR = path.resolve(__dirname, '../../proto');
+/**
+ * Found through the package's own package.json rather than relative to this
+ * file, so it is the same directory from the sources (Jest, bin/kube-sandbox)
+ * and from a build.
+ */
+const PROTO_DIR = path.join(
+  path.dirname(require.resolve('@internal/kube-sandbox/package.json')),
+  'proto',
+);
 const FILES = [
   'k8s.io/apimachinery/pkg/runtime/generated.proto',
   'k8s.io/api/core/v1/generated.proto',
   'k8s.io/api/apps/v1/generated.proto',
   'k8s.io/api/batch/v1/generated.proto',
+  'k8s.io/api/discovery/v1/generated.proto',
   'k8s.io/api/networking/v1/generated.proto',
 ];
 const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
@@ -41,24 +50,22 @@ const INLINE_FIELDS = new Set([
 
 let loaded: protobuf.Root | undefined;
 
-/** Parses the vendored .proto files once, on the first protobuf body. */
-function root(): protobuf.Root {
+/**
+ * The vendored message definitions, parsed once on the first protobuf body
+ * (exported for tests that encode bodies as kubectl does).
+ */
+export function kubeProtoRoot(): protobuf.Root {
   if (!loaded) {
     const r = new protobuf.Root();
+    // The files and their imports are named like protoc's include paths
+    // (`k8s.io/api/core/v1/generated.proto`), all relative to PROTO_DIR;
+    // protobufjs' default would resolve imports relative to the importer.
     r.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
-    r.loadSync(FILES.map(f => path.join(PROTO_DIR, f)));
+    r.loadSync(FILES);
     r.resolveAll();
     loaded = r;
   }
   return loaded;
-}
-
-/** Whether a request body is in the Kubernetes protobuf envelope. */
-export function isProtobufBody(contentType: string, body: Buffer) {
-  return (
-    contentType.startsWith('application/vnd.kubernetes.protobuf') ||
-    body.subarray(0, 4).equals(MAGIC)
-  );
 }
 
 type Plain = Record<string, any>;
@@ -172,7 +179,7 @@ function messageType(apiVersion: string, kind: string) {
   // Go packages are named after the group's first label
   // (networking.k8s.io → networking); the core group is "core".
   const pkg = group ? group.split('.')[0] : 'core';
-  const found = root().lookup(`k8s.io.api.${pkg}.${version}.${kind}`);
+  const found = kubeProtoRoot().lookup(`k8s.io.api.${pkg}.${version}.${kind}`);
   return found instanceof protobuf.Type ? found : undefined;
 }
 
@@ -180,7 +187,7 @@ function unsupported(what: string) {
   return StatusError.create(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf for core/v1, apps/v1, batch/v1 and networking.k8s.io/v1 (got protobuf ${what})`,
+    `the sandbox has no protobuf message for ${what}; send it as application/json`,
   );
 }
 
@@ -197,7 +204,9 @@ export function decodeProtobufObject(body: Buffer): any {
   }
   let unknown: Plain;
   try {
-    const Unknown = root().lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+    const Unknown = kubeProtoRoot().lookupType(
+      'k8s.io.apimachinery.pkg.runtime.Unknown',
+    );
     unknown = Unknown.toObject(Unknown.decode(body.subarray(4)), TO_OBJECT);
   } catch (e) {
     throw StatusError.badRequest(

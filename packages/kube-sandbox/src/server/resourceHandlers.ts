@@ -141,6 +141,10 @@ const remove: Handler = async ({ api, req, route, parsed: { query: q } }) => {
   const value = api.delete(route.type, route.namespace, route.name!, {
     dryRun: writeOptions(q).dryRun || (opts.dryRun ?? []).includes('All'),
     propagationPolicy: q.get('propagationPolicy') ?? opts.propagationPolicy,
+    // kubectl sends it in the body, client-node as a query parameter.
+    gracePeriodSeconds: q.has('gracePeriodSeconds')
+      ? Number(q.get('gracePeriodSeconds'))
+      : opts.gracePeriodSeconds,
     preconditions: opts.preconditions,
   });
   return { value };

@@ -14,14 +14,14 @@ import { KubeClients } from '../kube/KubeClients';
 import { OwnedObjects } from '../ownership/OwnedObjects';
 import { resolveInstallationId } from '../ownership/resolveInstallationId';
 import { ReconcileStatusStore } from '../reconcile/ReconcileStatusStore';
-import { capturingLogger } from '../testing/capturingLogger';
+import { capturingLogger } from '../__testUtils__/capturingLogger';
 import {
   ADMIN,
   ALICE,
   as,
   startTestPlatform,
-} from '../testing/startTestPlatform';
-import { waitFor } from '../testing/waitFor';
+} from '../__testUtils__/startTestPlatform';
+import { waitFor } from '../__testUtils__/waitFor';
 import { ApplicationNamespaces } from './ApplicationNamespaces';
 import { ApplicationStore } from './ApplicationStore';
 import { NamespaceTemplates } from './NamespaceTemplates';

@@ -1,3 +1,4 @@
+import { conflictOnUniqueViolation } from '../database/isUniqueViolation';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
@@ -58,7 +59,9 @@ export class ClusterRegistry {
   }): ClusterRegistry {
     const timeout = options.config.has('appPlatform.healthProbe.timeout')
       ? durationToMilliseconds(
-          readDurationFromConfig(options.config, { key: 'appPlatform.healthProbe.timeout' }),
+          readDurationFromConfig(options.config, {
+            key: 'appPlatform.healthProbe.timeout',
+          }),
         )
       : options.kube.timeoutMs;
     return new ClusterRegistry(
@@ -76,7 +79,6 @@ export class ClusterRegistry {
     this.healthyListeners.push(listener);
   }
 
-
   list(): Promise<Cluster[]> {
     return this.store.list();
   }
@@ -91,7 +93,9 @@ export class ClusterRegistry {
   async healthyConnections(): Promise<ClusterConnection[]> {
     const clusters = await this.store.list();
     const healthy = clusters.filter(c => c.health === 'healthy');
-    const connections = await Promise.all(healthy.map(c => this.store.connection(c.name)));
+    const connections = await Promise.all(
+      healthy.map(c => this.store.connection(c.name)),
+    );
     return connections.filter((c): c is ClusterConnection => c !== undefined);
   }
 
@@ -110,7 +114,10 @@ export class ClusterRegistry {
         name: entry.getString('name'),
         url: entry.getString('url'),
         caData: entry.getOptionalString('caData') ?? readFile(entry, 'caFile'),
-        token: entry.getOptionalString('token') ?? readFile(entry, 'tokenFile') ?? '',
+        token:
+          entry.getOptionalString('token') ??
+          readFile(entry, 'tokenFile') ??
+          '',
         environment: entry.getString('environment') as ClusterEnvironment,
         labels: entry.getOptional('labels') ?? {},
         skipTLSVerify: entry.getOptionalBoolean('skipTLSVerify') ?? false,
@@ -126,7 +133,9 @@ export class ClusterRegistry {
     }
     for (const stale of await this.store.namesFromConfig()) {
       if (!names.has(stale)) {
-        this.logger.info(`Cluster ${stale} is no longer in config; removing it`);
+        this.logger.info(
+          `Cluster ${stale} is no longer in config; removing it`,
+        );
         await this.store.delete(stale);
       }
     }
@@ -139,7 +148,9 @@ export class ClusterRegistry {
   async register(input: ClusterRegistration, actor: string): Promise<Cluster> {
     const registration = validateClusterRegistration(input);
     if (await this.store.get(registration.name)) {
-      throw new ConflictError(`A cluster named "${registration.name}" already exists`);
+      throw new ConflictError(
+        `A cluster named "${registration.name}" already exists`,
+      );
     }
     const connection: ClusterConnection = {
       name: registration.name,
@@ -148,34 +159,45 @@ export class ClusterRegistry {
       token: registration.token,
       skipTLSVerify: Boolean(registration.skipTLSVerify),
     };
-    const probe = await probeCluster(this.kube, connection, this.probeTimeoutMs);
+    const probe = await probeCluster(
+      this.kube,
+      connection,
+      this.probeTimeoutMs,
+    );
     if (!probe.ok) {
       throw new InputError(
         `Could not connect to cluster "${registration.name}" at ${registration.url}: ${probe.reason}`,
       );
     }
-    await this.knex.transaction(async trx => {
-      await this.store.insert(
-        {
-          ...registration,
-          labels: registration.labels ?? {},
-          skipTLSVerify: Boolean(registration.skipTLSVerify),
-          source: 'api',
-          createdBy: actor,
-        },
-        trx,
-      );
-      await this.audit.record(
-        {
-          actor,
-          action: 'cluster.register',
-          targetKind: 'cluster',
-          targetName: registration.name,
-          details: { url: registration.url, environment: registration.environment },
-        },
-        trx,
-      );
-    });
+    await conflictOnUniqueViolation(
+      () =>
+        this.knex.transaction(async trx => {
+          await this.store.insert(
+            {
+              ...registration,
+              labels: registration.labels ?? {},
+              skipTLSVerify: Boolean(registration.skipTLSVerify),
+              source: 'api',
+              createdBy: actor,
+            },
+            trx,
+          );
+          await this.audit.record(
+            {
+              actor,
+              action: 'cluster.register',
+              targetKind: 'cluster',
+              targetName: registration.name,
+              details: {
+                url: registration.url,
+                environment: registration.environment,
+              },
+            },
+            trx,
+          );
+        }),
+      `A cluster named "${registration.name}" already exists`,
+    );
     this.logger.info(`Cluster ${registration.name} registered by ${actor}`);
     await this.store.recordProbe(registration.name, 'healthy', undefined);
     this.lastHealth.set(registration.name, 1);
@@ -193,7 +215,12 @@ export class ClusterRegistry {
     await this.knex.transaction(async trx => {
       await this.store.delete(name, trx);
       await this.audit.record(
-        { actor, action: 'cluster.unregister', targetKind: 'cluster', targetName: name },
+        {
+          actor,
+          action: 'cluster.unregister',
+          targetKind: 'cluster',
+          targetName: name,
+        },
         trx,
       );
     });
@@ -213,14 +240,24 @@ export class ClusterRegistry {
         limit(async () => {
           const connection = await this.store.connection(cluster.name);
           if (!connection) return;
-          const result = await probeCluster(this.kube, connection, this.probeTimeoutMs);
+          const result = await probeCluster(
+            this.kube,
+            connection,
+            this.probeTimeoutMs,
+          );
           const health = result.ok ? 'healthy' : 'unreachable';
           const reason = result.ok ? undefined : result.reason;
-          const before = await this.store.recordProbe(cluster.name, health, reason);
+          const before = await this.store.recordProbe(
+            cluster.name,
+            health,
+            reason,
+          );
           this.lastHealth.set(cluster.name, result.ok ? 1 : 0);
           if (before !== health || cluster.healthReason !== reason) {
             this.logger.info(
-              `Cluster ${cluster.name} is ${health}${reason ? `: ${reason}` : ''}`,
+              `Cluster ${cluster.name} is ${health}${
+                reason ? `: ${reason}` : ''
+              }`,
             );
           }
           if (health === 'healthy' && before !== 'healthy') {
@@ -253,7 +290,6 @@ export class ClusterRegistry {
       }
     }
   }
-
 }
 
 function readFile(entry: Config, key: string): string | undefined {

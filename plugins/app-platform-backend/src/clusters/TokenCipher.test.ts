@@ -20,7 +20,9 @@ describe('TokenCipher', () => {
 
   it('refuses a tampered value', () => {
     const cipher = TokenCipher.fromConfig(
-      new ConfigReader({ appPlatform: { encryptionKey: key.toString('base64') } }),
+      new ConfigReader({
+        appPlatform: { encryptionKey: key.toString('base64') },
+      }),
     );
     const [iv, tag, data] = cipher.encrypt('sa-token-123').split('.');
     const flipped = Buffer.from(data, 'base64');
@@ -32,23 +34,36 @@ describe('TokenCipher', () => {
 
   it('rejects a key of the wrong length and explains a missing one', () => {
     expect(() =>
-      TokenCipher.fromConfig(new ConfigReader({ appPlatform: { encryptionKey: 'abc' } })),
+      TokenCipher.fromConfig(
+        new ConfigReader({ appPlatform: { encryptionKey: 'abc' } }),
+      ),
     ).toThrow(/32 bytes/);
     const cipher = TokenCipher.fromConfig(new ConfigReader({}));
-    expect(() => cipher.encrypt('x')).toThrow(/encryptionKeys\) is not configured/);
+    expect(() => cipher.encrypt('x')).toThrow(
+      /encryptionKeys\) is not configured/,
+    );
   });
 
   it('names the key in every value and decrypts with previous keys', () => {
-    const [k1, k2] = [randomBytes(32), randomBytes(32)].map(k => k.toString('base64'));
+    const [k1, k2] = [randomBytes(32), randomBytes(32)].map(k =>
+      k.toString('base64'),
+    );
     const before = TokenCipher.fromConfig(
-      new ConfigReader({ appPlatform: { encryptionKeys: [{ id: 'k1', key: k1 }] } }),
+      new ConfigReader({
+        appPlatform: { encryptionKeys: [{ id: 'k1', key: k1 }] },
+      }),
     );
     const stored = before.encrypt('sa-token-123');
     expect(stored).toMatch(/^v1:k1:/);
 
     const rotated = TokenCipher.fromConfig(
       new ConfigReader({
-        appPlatform: { encryptionKeys: [{ id: 'k2', key: k2 }, { id: 'k1', key: k1 }] },
+        appPlatform: {
+          encryptionKeys: [
+            { id: 'k2', key: k2 },
+            { id: 'k1', key: k1 },
+          ],
+        },
       }),
     );
     expect(rotated.currentKeyId()).toBe('k2');
@@ -59,9 +74,13 @@ describe('TokenCipher', () => {
     expect(rotated.isStale(again)).toBe(false);
 
     const withoutK1 = TokenCipher.fromConfig(
-      new ConfigReader({ appPlatform: { encryptionKeys: [{ id: 'k2', key: k2 }] } }),
+      new ConfigReader({
+        appPlatform: { encryptionKeys: [{ id: 'k2', key: k2 }] },
+      }),
     );
-    expect(() => withoutK1.decrypt(stored)).toThrow(/key "k1", which is not in/);
+    expect(() => withoutK1.decrypt(stored)).toThrow(
+      /key "k1", which is not in/,
+    );
   });
 
   it('reads values from before key ids with the single encryptionKey', () => {
@@ -69,13 +88,20 @@ describe('TokenCipher', () => {
     const iv = randomBytes(12);
     const { createCipheriv } = jest.requireActual('node:crypto');
     const cipher = createCipheriv('aes-256-gcm', legacyKey, iv);
-    const data = Buffer.concat([cipher.update('old-token', 'utf8'), cipher.final()]);
-    const legacy = [iv, cipher.getAuthTag(), data].map(b => b.toString('base64')).join('.');
+    const data = Buffer.concat([
+      cipher.update('old-token', 'utf8'),
+      cipher.final(),
+    ]);
+    const legacy = [iv, cipher.getAuthTag(), data]
+      .map(b => b.toString('base64'))
+      .join('.');
 
     const reader = TokenCipher.fromConfig(
       new ConfigReader({
         appPlatform: {
-          encryptionKeys: [{ id: 'k2', key: randomBytes(32).toString('base64') }],
+          encryptionKeys: [
+            { id: 'k2', key: randomBytes(32).toString('base64') },
+          ],
           encryptionKey: legacyKey.toString('base64'),
         },
       }),
@@ -86,16 +112,23 @@ describe('TokenCipher', () => {
   });
 
   it('refuses bad key ids and duplicate ids', () => {
-    const key = randomBytes(32).toString('base64');
+    const other = randomBytes(32).toString('base64');
     expect(() =>
       TokenCipher.fromConfig(
-        new ConfigReader({ appPlatform: { encryptionKeys: [{ id: 'bad id!', key }] } }),
+        new ConfigReader({
+          appPlatform: { encryptionKeys: [{ id: 'bad id!', key: other }] },
+        }),
       ),
     ).toThrow(/encryptionKeys\[0\]\.id/);
     expect(() =>
       TokenCipher.fromConfig(
         new ConfigReader({
-          appPlatform: { encryptionKeys: [{ id: 'a', key }, { id: 'a', key }] },
+          appPlatform: {
+            encryptionKeys: [
+              { id: 'a', key: other },
+              { id: 'a', key: other },
+            ],
+          },
         }),
       ),
     ).toThrow(/same id/);

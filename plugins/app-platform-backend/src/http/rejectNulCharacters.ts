@@ -30,8 +30,11 @@ function findNul(value: unknown, path: string): string | undefined {
  */
 export function rejectNulCharacters(): RequestHandler {
   return (req, _res, next) => {
-    if (/%00|\u0000/i.test(req.originalUrl ?? req.url)) {
-      next(new InputError('request/path or query must not contain NUL characters'));
+    const url = req.originalUrl ?? req.url;
+    if (url.includes('\u0000') || /%00/i.test(url)) {
+      next(
+        new InputError('request/path or query must not contain NUL characters'),
+      );
       return;
     }
     const found =

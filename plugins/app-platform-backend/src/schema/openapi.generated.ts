@@ -27,10 +27,12 @@ export const spec = {
             "type": "object",
             "properties": {
               "name": {
-                "type": "string"
+                "type": "string",
+                "maxLength": 255
               },
               "message": {
-                "type": "string"
+                "type": "string",
+                "maxLength": 65536
               }
             },
             "required": [
@@ -42,10 +44,12 @@ export const spec = {
             "type": "object",
             "properties": {
               "method": {
-                "type": "string"
+                "type": "string",
+                "maxLength": 16
               },
               "url": {
-                "type": "string"
+                "type": "string",
+                "maxLength": 65536
               }
             }
           },
@@ -53,7 +57,9 @@ export const spec = {
             "type": "object",
             "properties": {
               "statusCode": {
-                "type": "integer"
+                "type": "integer",
+                "minimum": 100,
+                "maximum": 599
               }
             }
           }
@@ -77,7 +83,8 @@ export const spec = {
             ]
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           }
         },
         "required": [
@@ -615,13 +622,16 @@ export const spec = {
               "type": "object",
               "properties": {
                 "providerId": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 255
                 },
                 "name": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 255
                 },
                 "reason": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 2000
                 }
               },
               "required": [
@@ -631,6 +641,7 @@ export const spec = {
           },
           "error": {
             "type": "string",
+            "maxLength": 2000,
             "description": "Why the import failed, with credentials (keys, tokens, signatures, passwords in URLs) and stack traces removed."
           }
         },
@@ -649,7 +660,8 @@ export const spec = {
             "description": "Days before expiry at which owners are alerted.",
             "items": {
               "type": "integer",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 2147483647
             }
           },
           "lastRunAt": {
@@ -674,6 +686,7 @@ export const spec = {
           },
           "error": {
             "type": "string",
+            "maxLength": 2000,
             "description": "Why the scan failed, cleaned like a provider's error."
           }
         },
@@ -898,7 +911,8 @@ export const spec = {
                     "items": {
                       "type": "array",
                       "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 63
                       }
                     }
                   },

@@ -144,8 +144,16 @@ describe('AlibabaEcsServerProvider', () => {
       retryBaseDelayMs: 5,
     });
     const error = await provider.readServers().catch(e => e);
-    expect(error).toMatchObject({ code: 'SignatureDoesNotMatch' });
+    // Callers keep Alibaba's code; the message is cleaned of the key pair.
+    expect(error).toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      statusCode: 400,
+    });
+    expect(error.message).toContain('SignatureDoesNotMatch');
     expect(String(error.message)).not.toContain('secret');
+    expect(String(error.message)).not.toContain('wrong-id');
+    expect(String(error.message)).not.toMatch(/Signature=[0-9a-f]/);
+    expect(String(error.stack)).not.toContain('wrong-id');
     expect(api.requests).toHaveLength(1);
   });
 });

@@ -40,6 +40,25 @@ function isThrottling(error: unknown): boolean {
   );
 }
 
+/**
+ * The SDK's error with its message cleaned (it may quote the signed request)
+ * and its stack dropped, keeping what callers branch on: Alibaba's error
+ * `code` (e.g. `SignatureDoesNotMatch`) and the HTTP `statusCode`.
+ */
+function cleanedError(error: unknown, secrets: string[]): Error {
+  const cleaned: Error & { code?: string; statusCode?: number } = new Error(
+    cleanProviderError(error, { secrets }),
+  );
+  const e = error as { code?: unknown; statusCode?: unknown } | undefined;
+  if (typeof e?.code === 'string' && /^[\w.-]{1,100}$/.test(e.code)) {
+    cleaned.code = e.code;
+  }
+  if (typeof e?.statusCode === 'number') {
+    cleaned.statusCode = e.statusCode;
+  }
+  return cleaned;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
@@ -152,11 +171,10 @@ export class AlibabaEcsServerProvider implements ServerProvider {
         if (!isThrottling(error) || attempt >= maxRetries) {
           // The SDK's message may quote the signed request: never let the
           // AccessKey out, whoever logs or stores this error.
-          throw new Error(
-            cleanProviderError(error, {
-              secrets: [this.options.accessKeyId, this.options.accessKeySecret],
-            }),
-          );
+          throw cleanedError(error, [
+            this.options.accessKeyId,
+            this.options.accessKeySecret,
+          ]);
         }
         // Exponential backoff with jitter, so replicas do not retry in step.
         const delay = baseDelay * 2 ** attempt;

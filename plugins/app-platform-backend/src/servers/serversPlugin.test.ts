@@ -23,7 +23,7 @@ import path from 'node:path';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { appPlatformPlugin } from '../plugin';
-import { waitFor } from '../testing/waitFor';
+import { waitFor } from '../__testUtils__/waitFor';
 
 jest.setTimeout(60_000);
 

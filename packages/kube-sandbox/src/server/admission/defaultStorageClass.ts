@@ -38,7 +38,8 @@ export const volumeProvisioning: AdmissionPlugin = {
       ...obj.metadata.annotations,
       'pv.kubernetes.io/bind-completed': 'yes',
       'pv.kubernetes.io/bound-by-controller': 'yes',
-      'volume.kubernetes.io/storage-provisioner': 'sandbox.app-platform.io/provisioner',
+      'volume.kubernetes.io/storage-provisioner':
+        'sandbox.app-platform.io/provisioner',
     };
     obj.status = {
       phase: 'Bound',

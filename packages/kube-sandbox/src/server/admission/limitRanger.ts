@@ -36,27 +36,44 @@ export const limitRanger: AdmissionPlugin = {
             const limits: string[] = [];
             c.resources ??= {};
             for (const r of RESOURCES) {
-              if (item.default?.[r] !== undefined && c.resources.limits?.[r] === undefined) {
-                c.resources.limits = { ...c.resources.limits, [r]: item.default[r] };
+              if (
+                item.default?.[r] !== undefined &&
+                c.resources.limits?.[r] === undefined
+              ) {
+                c.resources.limits = {
+                  ...c.resources.limits,
+                  [r]: item.default[r],
+                };
                 limits.push(r);
               }
               if (
                 item.defaultRequest?.[r] !== undefined &&
                 c.resources.requests?.[r] === undefined
               ) {
-                c.resources.requests = { ...c.resources.requests, [r]: item.defaultRequest[r] };
+                c.resources.requests = {
+                  ...c.resources.requests,
+                  [r]: item.defaultRequest[r],
+                };
                 requests.push(r);
               }
             }
             if (requests.length > 0) {
-              set.push(`${requests.join(', ')} request for container ${c.name}`);
+              set.push(
+                `${requests.join(', ')} request for container ${c.name}`,
+              );
             }
             if (limits.length > 0) {
               set.push(`${limits.join(', ')} limit for container ${c.name}`);
             }
             for (const r of RESOURCES) {
               errors.push(
-                ...check('Container', r, item, c.resources.requests?.[r], c.resources.limits?.[r]),
+                ...check(
+                  'Container',
+                  r,
+                  item,
+                  c.resources.requests?.[r],
+                  c.resources.limits?.[r],
+                ),
               );
             }
           }
@@ -65,10 +82,15 @@ export const limitRanger: AdmissionPlugin = {
             const total = (kind: 'requests' | 'limits') => {
               const values = containers.map(c => c.resources?.[kind]?.[r]);
               if (values.some(v => v === undefined)) return undefined;
-              const sum = values.reduce((n, v) => n + (parseQuantity(v) ?? 0), 0);
+              const sum = values.reduce(
+                (n, v) => n + (parseQuantity(v) ?? 0),
+                0,
+              );
               return formatQuantity(sum, values.some(isBinary));
             };
-            errors.push(...check('Pod', r, item, total('requests'), total('limits')));
+            errors.push(
+              ...check('Pod', r, item, total('requests'), total('limits')),
+            );
           }
         }
       }
@@ -77,7 +99,9 @@ export const limitRanger: AdmissionPlugin = {
       pod.status = { ...pod.status, qosClass: qosClass(pod.spec) };
       pod.metadata.annotations = {
         ...pod.metadata.annotations,
-        'kubernetes.io/limit-ranger': `LimitRanger plugin set: ${set.join('; ')}`,
+        'kubernetes.io/limit-ranger': `LimitRanger plugin set: ${set.join(
+          '; ',
+        )}`,
       };
     }
     if (errors.length > 0) {
@@ -103,19 +127,31 @@ function check(
   const max = item.max?.[resource];
   if (min !== undefined) {
     if (request === undefined) {
-      out.push(`minimum ${resource} usage per ${kind} is ${canonical(min)}.  No request is specified`);
+      out.push(
+        `minimum ${resource} usage per ${kind} is ${canonical(
+          min,
+        )}.  No request is specified`,
+      );
     } else if ((parseQuantity(request) ?? 0) < (parseQuantity(min) ?? 0)) {
       out.push(
-        `minimum ${resource} usage per ${kind} is ${canonical(min)}, but request is ${canonical(request)}`,
+        `minimum ${resource} usage per ${kind} is ${canonical(
+          min,
+        )}, but request is ${canonical(request)}`,
       );
     }
   }
   if (max !== undefined) {
     if (limit === undefined) {
-      out.push(`maximum ${resource} usage per ${kind} is ${canonical(max)}.  No limit is specified`);
+      out.push(
+        `maximum ${resource} usage per ${kind} is ${canonical(
+          max,
+        )}.  No limit is specified`,
+      );
     } else if ((parseQuantity(limit) ?? 0) > (parseQuantity(max) ?? 0)) {
       out.push(
-        `maximum ${resource} usage per ${kind} is ${canonical(max)}, but limit is ${canonical(limit)}`,
+        `maximum ${resource} usage per ${kind} is ${canonical(
+          max,
+        )}, but limit is ${canonical(limit)}`,
       );
     }
   }

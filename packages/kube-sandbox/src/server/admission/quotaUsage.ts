@@ -20,7 +20,10 @@ function countName(t: ResourceType) {
 function countedKind(resource: string) {
   if (resource === 'pods' || resource in COMPUTE) return 'Pod';
   if (resource.startsWith('services')) return 'Service';
-  if (resource === 'persistentvolumeclaims' || resource === 'requests.storage') {
+  if (
+    resource === 'persistentvolumeclaims' ||
+    resource === 'requests.storage'
+  ) {
     return 'PersistentVolumeClaim';
   }
   return {
@@ -43,7 +46,8 @@ export function objectUsage(t: ResourceType, obj: any): Record<string, number> {
       usage.pods = 1;
       for (const [resource, [kind, name]] of Object.entries(COMPUTE)) {
         usage[resource] = (obj.spec?.containers ?? []).reduce(
-          (n: number, c: any) => n + (parseQuantity(c.resources?.[kind]?.[name]) ?? 0),
+          (n: number, c: any) =>
+            n + (parseQuantity(c.resources?.[kind]?.[name]) ?? 0),
           0,
         );
       }
@@ -119,7 +123,10 @@ export function quotaStatus(
   return {
     hard: { ...hard },
     used: Object.fromEntries(
-      Object.keys(hard).map(r => [r, formatQuantity(used[r], isBinary(hard[r]))]),
+      Object.keys(hard).map(r => [
+        r,
+        formatQuantity(used[r], isBinary(hard[r])),
+      ]),
     ),
   };
 }

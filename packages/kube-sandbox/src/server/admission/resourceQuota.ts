@@ -30,11 +30,14 @@ export const resourceQuota: AdmissionPlugin = {
       const constrained = Object.keys(requested).filter(r => r in hard);
       if (constrained.length === 0) continue;
       const forbidden = (message: string) =>
-        StatusError.forbidden(`${describeObject(request)} is forbidden: ${message}`, {
-          name: object.metadata.name,
-          kind: t.plural,
-          group: t.group || undefined,
-        });
+        StatusError.forbidden(
+          `${describeObject(request)} is forbidden: ${message}`,
+          {
+            name: object.metadata.name,
+            kind: t.plural,
+            group: t.group || undefined,
+          },
+        );
       if (t.kind === 'Pod') {
         const missing: string[] = [];
         for (const r of constrained.filter(x => x in COMPUTE).sort()) {
@@ -42,17 +45,22 @@ export const resourceQuota: AdmissionPlugin = {
           const without = (object.spec?.containers ?? [])
             .filter((c: any) => c.resources?.[kind]?.[name] === undefined)
             .map((c: any) => c.name);
-          if (without.length > 0) missing.push(`${r} for: ${without.join(',')}`);
+          if (without.length > 0)
+            missing.push(`${r} for: ${without.join(',')}`);
         }
         if (missing.length > 0) {
           throw forbidden(
-            `failed quota: ${quota.metadata.name}: must specify ${missing.join('; ')}`,
+            `failed quota: ${quota.metadata.name}: must specify ${missing.join(
+              '; ',
+            )}`,
           );
         }
       }
       const used = namespaceUsage(store, registry, namespace, constrained);
       const exceeded = constrained.filter(
-        r => used[r] + requested[r] > (parseQuantity(hard[r]) ?? 0) && requested[r] > 0,
+        r =>
+          used[r] + requested[r] > (parseQuantity(hard[r]) ?? 0) &&
+          requested[r] > 0,
       );
       if (exceeded.length > 0) {
         throw forbidden(

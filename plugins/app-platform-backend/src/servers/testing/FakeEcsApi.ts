@@ -86,7 +86,8 @@ export class FakeEcsApi {
     ) {
       send(400, {
         Code: 'SignatureDoesNotMatch',
-        Message: 'The request signature does not conform to Aliyun standards.',
+        // Like Alibaba's, the message quotes what was signed, credentials and all.
+        Message: `The request signature does not conform to Aliyun standards. Authorization: ${auth}`,
         RequestId: 'fake',
       });
       return;
