@@ -1,47 +1,10 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Sandbox, startSandbox } from './startSandbox';
 import { eventually } from './__testUtils__/clients';
-
-/** A kubectl binary and its client version (`1.32`). */
-interface Kubectl {
-  bin: string;
-  version: string;
-}
-
-/**
- * The kubectl binaries to test with, one per version: every `kubectl` on
- * PATH (1.32 here) and /usr/bin/kubectl, which is Debian's 1.20 where the
- * `kubernetes-client` package is installed. Old clients differ in what they
- * send (protobuf generators, dry runs, diff), so each gets the same tests.
- */
-function findKubectls(): Kubectl[] {
-  const candidates = [
-    ...(process.env.PATH ?? '')
-      .split(path.delimiter)
-      .filter(Boolean)
-      .map(dir => path.join(dir, 'kubectl')),
-    '/usr/bin/kubectl',
-  ];
-  const byVersion = new Map<string, Kubectl>();
-  for (const bin of candidates) {
-    if (!fs.existsSync(bin)) continue;
-    try {
-      const out = execFileSync(bin, ['version', '--client', '-o', 'json'], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-        timeout: 10000,
-      });
-      const { major, minor } = JSON.parse(out.toString()).clientVersion;
-      const version = `${major}.${String(minor).replace(/\D+$/, '')}`;
-      if (!byVersion.has(version)) byVersion.set(version, { bin, version });
-    } catch {
-      // Not a working kubectl.
-    }
-  }
-  return [...byVersion.values()];
-}
+import { findKubectls } from './__testUtils__/findKubectls';
 
 const KUBECTLS = findKubectls();
 

@@ -1,47 +1,14 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Sandbox, startSandbox } from './startSandbox';
 import { eventually } from './__testUtils__/clients';
+import { findKubectls } from './__testUtils__/findKubectls';
 
-/**
- * kubectl binaries to test with, each version once: the one on PATH (1.32
- * here; Debian's kubernetes-client 1.20 installs there too), the oldest the
- * Cloud SDK ships, and any listed in KUBECTL_BINARIES (colon-separated).
- */
-const CANDIDATES = [
-  '/usr/bin/kubectl',
-  '/usr/lib/google-cloud-sdk/bin/kubectl.1.27',
-  ...(process.env.KUBECTL_BINARIES ?? '').split(':').filter(Boolean),
-];
-
-function clientVersion(bin: string) {
-  try {
-    const out = execFileSync(bin, ['version', '--client', '-o', 'json'], {
-      encoding: 'utf8',
-      timeout: 10000,
-    });
-    const v = JSON.parse(out).clientVersion;
-    return `${v.major}.${v.minor}`;
-  } catch {
-    return undefined;
-  }
-}
-
-const KUBECTLS = new Map<string, string>();
-for (const bin of CANDIDATES) {
-  const version = fs.existsSync(bin) ? clientVersion(bin) : undefined;
-  if (version && !KUBECTLS.has(version)) KUBECTLS.set(version, bin);
-}
-if (KUBECTLS.size === 0) {
-  // eslint-disable-next-line no-console
-  console.warn('kubectl workload tests skipped: no kubectl installed');
-}
+const KUBECTLS = findKubectls();
 
 jest.setTimeout(60000);
-
-const describeKubectl = KUBECTLS.size > 0 ? describe : describe.skip;
 
 const deployment = (ns: string, name: string, image: string, extra = '') => `
 apiVersion: apps/v1
@@ -62,7 +29,11 @@ spec:
         image: ${image}
 ${extra}`;
 
-describeKubectl('kubectl shows workload problems', () => {
+describe('kubectl shows workload problems', () => {
+  it('finds kubectl 1.32 to test with', () => {
+    expect(KUBECTLS.map(k => k.version)).toContain('1.32');
+  });
+
   let sandbox: Sandbox;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -86,7 +57,7 @@ describeKubectl('kubectl shows workload problems', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  describe.each([...KUBECTLS])('kubectl %s', (version, bin) => {
+  describe.each(KUBECTLS)('kubectl $version', ({ version, bin }) => {
     const ns = `wl-${version.replace(/[^0-9]+/g, '-').replace(/-$/, '')}`;
     const kubectl = (...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {

@@ -3,6 +3,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { handleAdmin } from './adminEndpoint';
 import { discovery } from './discovery';
+import { sendOpenApiV2 } from './openApiV2';
 import { Faults } from './Faults';
 import { send, sendText } from './http';
 import { KubeApi } from './KubeApi';
@@ -251,6 +252,10 @@ export class KubeSandboxServer {
   ) {
     if (HEALTH_PATHS.includes(parsed.path)) {
       sendText(res, 'ok');
+      return;
+    }
+    if (parsed.method === 'GET' && parsed.path === '/openapi/v2') {
+      sendOpenApiV2(req, res);
       return;
     }
     if (parsed.method === 'GET') {
