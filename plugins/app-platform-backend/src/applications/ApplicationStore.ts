@@ -114,14 +114,7 @@ export class ApplicationStore {
       .whereNull('deletion_requested_at')
       .update({ deletion_requested_at: new Date(), updated_at: trx.fn.now() });
     if (changed > 0) {
-      await trx('reconcile_targets')
-        .where({ domain: NAMESPACE_DOMAIN, target: name })
-        .update({
-          state: 'deleting',
-          reason: null,
-          attempts: 0,
-          next_attempt_at: null,
-        });
+      await this.status.restartTarget(NAMESPACE_DOMAIN, name, 'deleting', trx);
     }
     return changed > 0;
   }

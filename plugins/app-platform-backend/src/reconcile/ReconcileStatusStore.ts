@@ -90,6 +90,24 @@ export class ReconcileStatusStore {
     await this.knex('reconcile_targets').where(key).delete();
   }
 
+  /**
+   * Starts every pair of a target afresh in `state`, e.g. `deleting` when its
+   * desired state turns to absent: earlier failures and retries no longer apply.
+   */
+  async restartTarget(
+    domain: string,
+    target: string,
+    state: TargetStatus['state'],
+    trx: Knex = this.knex,
+  ): Promise<void> {
+    await trx('reconcile_targets').where({ domain, target }).update({
+      state,
+      reason: null,
+      attempts: 0,
+      next_attempt_at: null,
+    });
+  }
+
   /** Forgets every pair of a target, e.g. when its row is deleted. */
   async forgetTarget(
     domain: string,
