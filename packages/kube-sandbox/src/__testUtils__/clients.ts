@@ -4,6 +4,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
+import { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { Sandbox } from '../startSandbox';
 
@@ -88,11 +89,23 @@ export function rawRequest(
   sandbox: Sandbox,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string | null; contentType?: string } = {},
-): Promise<{ code: number; body: any; text: string }> {
+  options: {
+    body?: unknown;
+    token?: string | null;
+    contentType?: string;
+    accept?: string;
+  } = {},
+): Promise<{
+  code: number;
+  body: any;
+  text: string;
+  raw: Buffer;
+  headers: IncomingHttpHeaders;
+}> {
   const headers: Record<string, string> = {
     'Content-Type': options.contentType ?? 'application/json',
   };
+  if (options.accept) headers.Accept = options.accept;
   const token = options.token === undefined ? sandbox.token : options.token;
   if (token) headers.Authorization = `Bearer ${token}`;
   return new Promise((resolve, reject) => {
@@ -100,16 +113,24 @@ export function rawRequest(
       `${sandbox.url}${path}`,
       { method, ca: sandbox.caData, headers },
       r => {
-        let text = '';
-        r.on('data', d => (text += d));
+        const chunks: Buffer[] = [];
+        r.on('data', d => chunks.push(d));
         r.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const text = raw.toString();
           let body: any;
           try {
             body = JSON.parse(text);
           } catch {
             body = undefined;
           }
-          resolve({ code: r.statusCode ?? 0, body, text });
+          resolve({
+            code: r.statusCode ?? 0,
+            body,
+            text,
+            raw,
+            headers: r.headers,
+          });
         });
       },
     );

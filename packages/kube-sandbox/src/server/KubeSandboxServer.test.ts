@@ -4,6 +4,8 @@ import {
   V1ConfigMap,
   Watch,
 } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
+import YAML from 'yaml';
 import { Sandbox, startSandbox } from '../startSandbox';
 import {
   clientsFor,
@@ -13,6 +15,8 @@ import {
   rawRequest,
   statusOf,
 } from '../__testUtils__/clients';
+import { OpenApiV2Document } from './openApiV2';
+import { ResourceRegistry } from './resources';
 
 jest.setTimeout(30000);
 
@@ -126,6 +130,99 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
           'statefulsets/status',
         ]),
       );
+    });
+  });
+
+  describe('openapi/v2', () => {
+    // Older kubectl (1.20; SupportsDryRun in k8s.io/kubectl's
+    // util/openapi/dryrun.go) runs `diff` and `--dry-run=server` only for a
+    // kind whose PATCH operation names it in x-kubernetes-group-version-kind
+    // (YAML) and lists a dryRun query parameter. The same walk over the
+    // decoded document:
+    const supportsDryRun = (doc: any, gvk: object) => {
+      for (const path of doc.paths?.path ?? []) {
+        const patch = path.value?.patch;
+        const ext = (patch?.vendorExtension ?? []).find(
+          (e: any) =>
+            e.value?.yaml && e.name === 'x-kubernetes-group-version-kind',
+        );
+        if (!ext || !isDeepStrictEqual(YAML.parse(ext.value.yaml), gvk))
+          continue;
+        return (patch.parameters ?? []).some(
+          (p: any) =>
+            p.parameter?.nonBodyParameter?.queryParameterSubSchema?.name ===
+            'dryRun',
+        );
+      }
+      throw new Error(`couldn't find ${JSON.stringify(gvk)} in openapi`);
+    };
+    const served = ResourceRegistry.create().types.map(t => ({
+      group: t.group,
+      kind: t.kind,
+      version: t.version,
+    }));
+
+    it('answers protobuf with the dryRun parameter of every served kind', async () => {
+      const res = await rawRequest(sandbox, 'GET', '/openapi/v2', {
+        accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+      });
+      expect(res.code).toBe(200);
+      expect(res.headers['content-type']).toBe('application/octet-stream');
+      const doc = OpenApiV2Document.toObject(
+        OpenApiV2Document.decode(res.raw),
+      ) as any;
+      expect(doc).toMatchObject({ swagger: '2.0', definitions: {} });
+      expect(served).toContainEqual({
+        group: 'apps',
+        kind: 'Deployment',
+        version: 'v1',
+      });
+      for (const gvk of served) {
+        expect([gvk, supportsDryRun(doc, gvk)]).toEqual([gvk, true]);
+      }
+      expect(() =>
+        supportsDryRun(doc, { group: '', kind: 'Widget', version: 'v1' }),
+      ).toThrow("couldn't find");
+      const configMaps = doc.paths.path.find(
+        (p: any) =>
+          p.name === '/api/v1/namespaces/{namespace}/configmaps/{name}',
+      );
+      expect(
+        configMaps.value.patch.parameters.map(
+          (p: any) => p.parameter.nonBodyParameter.queryParameterSubSchema,
+        ),
+      ).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'dryRun', in: 'query' }),
+          expect.objectContaining({ name: 'fieldManager', in: 'query' }),
+          expect.objectContaining({ name: 'fieldValidation', in: 'query' }),
+          expect.objectContaining({ name: 'force', type: 'boolean' }),
+        ]),
+      );
+    });
+
+    it('answers JSON for JSON', async () => {
+      const res = await rawRequest(sandbox, 'GET', '/openapi/v2', {
+        accept: 'application/json',
+      });
+      expect(res.code).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.body).toMatchObject({ swagger: '2.0', definitions: {} });
+      const patches = Object.values(res.body.paths).map((p: any) => p.patch);
+      expect(
+        patches.map((op: any) => op['x-kubernetes-group-version-kind']),
+      ).toEqual(expect.arrayContaining(served));
+      expect(patches).toHaveLength(served.length);
+      for (const op of patches) {
+        expect(op.parameters).toContainEqual(
+          expect.objectContaining({ name: 'dryRun', in: 'query' }),
+        );
+      }
+      expect(
+        res.body.paths[
+          '/apis/apps/v1/namespaces/{namespace}/deployments/{name}'
+        ].patch['x-kubernetes-group-version-kind'],
+      ).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
     });
   });
 

@@ -255,7 +255,7 @@ export class KubeSandboxServer {
       return;
     }
     if (parsed.method === 'GET' && parsed.path === '/openapi/v2') {
-      sendOpenApiV2(req, res);
+      sendOpenApiV2(this.options.api.registry, req, res);
       return;
     }
     if (parsed.method === 'GET') {
