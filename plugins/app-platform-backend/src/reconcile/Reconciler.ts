@@ -60,6 +60,12 @@ function readDuration(
  */
 export class Reconciler {
   private readonly domains = new Map<string, ReconcileDomain>();
+  /**
+   * Targets being converged in this process, by domain, target and cluster: a
+   * pass that meets one (a woken pass and the scheduled one) waits for it
+   * instead of converging and recording it a second time.
+   */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly clusters: HealthyClusterSource,
@@ -230,43 +236,59 @@ export class Reconciler {
     const limit = pLimit(TARGET_CONCURRENCY);
     await Promise.all(
       observed.map(item =>
-        limit(async () => {
-          const previous = known.get(item.target);
-          if (!item.inSync) {
-            const waiting =
-              previous?.state === 'failed' &&
-              previous.nextAttemptAt !== undefined &&
-              Date.parse(previous.nextAttemptAt) > now;
-            if (waiting && !scope.retryNow && scope.target === undefined)
-              return;
-            try {
-              await domain.converge(connection, item);
-            } catch (error) {
-              const reason = describeKubeError(error);
-              this.logger.warn(
-                `${domain.name} ${item.target} on cluster ${connection.name}: ${reason}`,
-              );
-              await this.recordFailure(
-                domain.name,
-                item.target,
-                connection.name,
-                reason,
-                previous,
-              );
-              return;
-            }
-          }
-          if (item.desired === 'absent') {
-            if (previous) await this.status.forget(key(item.target));
-          } else if (previous?.state !== 'ready' || previous.attempts !== 0) {
-            await this.status.record(key(item.target), {
-              state: 'ready',
-              attempts: 0,
-              attempted: !item.inSync,
-            });
-          }
-        }),
+        limit(() =>
+          this.singleFlight(
+            [domain.name, item.target, connection.name].join('\u0000'),
+            async () => {
+              const previous = known.get(item.target);
+              if (!item.inSync) {
+                const waiting =
+                  previous?.state === 'failed' &&
+                  previous.nextAttemptAt !== undefined &&
+                  Date.parse(previous.nextAttemptAt) > now;
+                if (waiting && !scope.retryNow && scope.target === undefined)
+                  return;
+                try {
+                  await domain.converge(connection, item);
+                } catch (error) {
+                  const reason = describeKubeError(error);
+                  this.logger.warn(
+                    `${domain.name} ${item.target} on cluster ${connection.name}: ${reason}`,
+                  );
+                  await this.recordFailure(
+                    domain.name,
+                    item.target,
+                    connection.name,
+                    reason,
+                    previous,
+                  );
+                  return;
+                }
+              }
+              if (item.desired === 'absent') {
+                if (previous) await this.status.forget(key(item.target));
+              } else if (
+                previous?.state !== 'ready' ||
+                previous.attempts !== 0
+              ) {
+                await this.status.record(key(item.target), {
+                  state: 'ready',
+                  attempts: 0,
+                  attempted: !item.inSync,
+                });
+              }
+            },
+          ),
+        ),
       ),
     );
+  }
+
+  private singleFlight(key: string, work: () => Promise<void>): Promise<void> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const flight = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, flight);
+    return flight;
   }
 }
