@@ -103,13 +103,14 @@ const steps = {
     check('PostgreSQL available', await preparePostgres());
     const report = path.join(resultsDir, 'jest.json');
     rmSync(report, { force: true });
-    const code = await run('backstage-cli', [
-      'repo',
-      'test',
-      '--ci',
-      '--json',
-      `--outputFile=${report}`,
-    ]);
+    // CI=true: without it `backstage-cli repo test` turns to Jest's watch
+    // mode in a git checkout, which in a clean clone runs nothing and never
+    // exits. The flag `--ci` alone does not prevent that.
+    const code = await run(
+      'backstage-cli',
+      ['repo', 'test', '--ci', '--json', `--outputFile=${report}`],
+      { CI: 'true' },
+    );
     if (!existsSync(report)) {
       check('unit and integration tests (no report written)', false);
       return;
