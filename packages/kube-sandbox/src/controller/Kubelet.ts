@@ -90,9 +90,10 @@ export class Kubelet implements Reconciler {
     const prevStatuses: any[] = pod.status?.containerStatuses ?? [];
     const events: KubeletEvent[] = [];
     const emitOnce: EmitOnce = (key, ...e) => {
-      if (s.emitted.has(key)) return;
+      if (s.emitted.has(key)) return false;
       s.emitted.add(key);
       events.push(e);
+      return true;
     };
     const base = (c: any) => ({
       name: c.name,

@@ -7,7 +7,8 @@ export type KubeletEvent = [EventType, string, string];
  * Queues an event unless one with the same key was queued before for this
  * pod; keys with a period or attempt number repeat events as a kubelet does.
  */
-export type EmitOnce = (key: string, ...event: KubeletEvent) => void;
+/** Records an event once per key; true when it was recorded now. */
+export type EmitOnce = (key: string, ...event: KubeletEvent) => boolean;
 
 /** A container status waiting for `reason` (and its message, if any). */
 export function waiting(base: any, reason: string, message?: string) {

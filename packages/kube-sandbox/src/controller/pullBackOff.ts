@@ -20,27 +20,31 @@ export function pullBackOff(
   emitOnce: EmitOnce,
 ) {
   const attemptMs = ctx.ms(ctx.podStartMs);
+  // Each attempt's events, once; true when the attempt is reported now.
+  const reportAttempt = (attempt: number) => {
+    emitOnce(
+      `pull/${c.name}/${attempt}`,
+      'Normal',
+      'Pulling',
+      `Pulling image "${c.image}"`,
+    );
+    emitOnce(
+      `pullfail/${c.name}/${attempt}`,
+      'Warning',
+      'Failed',
+      `Failed to pull image "${c.image}": ${message}`,
+    );
+    return emitOnce(
+      `pullerr/${c.name}/${attempt}`,
+      'Warning',
+      'Failed',
+      'Error: ErrImagePull',
+    );
+  };
   let t = sinceFirstFailure;
   for (let attempt = 0; ; attempt++) {
     if (t < attemptMs) {
-      emitOnce(
-        `pull/${c.name}/${attempt}`,
-        'Normal',
-        'Pulling',
-        `Pulling image "${c.image}"`,
-      );
-      emitOnce(
-        `pullfail/${c.name}/${attempt}`,
-        'Warning',
-        'Failed',
-        `Failed to pull image "${c.image}": ${message}`,
-      );
-      emitOnce(
-        `pullerr/${c.name}/${attempt}`,
-        'Warning',
-        'Failed',
-        'Error: ErrImagePull',
-      );
+      reportAttempt(attempt);
       return waiting(base, 'ErrImagePull', message);
     }
     t -= attemptMs;
@@ -48,6 +52,11 @@ export function pullBackOff(
       Math.min(PULL_BACKOFF_MS * 2 ** attempt, PULL_BACKOFF_MAX_MS),
     );
     if (t < backoff) {
+      // A late tick (a busy machine) must not skip the attempt: the kubelet
+      // always shows ErrImagePull before it backs off.
+      if (reportAttempt(attempt)) {
+        return waiting(base, 'ErrImagePull', message);
+      }
       const backOff = `Back-off pulling image "${c.image}"`;
       emitOnce(`backoff/${c.name}/${attempt}`, 'Normal', 'BackOff', backOff);
       emitOnce(
