@@ -2,6 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import {
   ApiException,
+  AppsV1Api,
   CoreV1Api,
   createConfiguration,
   KubeConfig,
@@ -10,6 +11,7 @@ import {
   ObservableMiddleware,
   Observable,
   PatchStrategy,
+  RequestContext,
   ServerConfiguration,
   VersionApi,
 } from '@kubernetes/client-node';
@@ -28,6 +30,7 @@ export type ClusterConnection = {
 /** The clients one call may use; all of them share the call's deadline. */
 export type KubeApis = {
   core: CoreV1Api;
+  apps: AppsV1Api;
   objects: KubernetesObjectApi;
   version: VersionApi;
 };
@@ -120,6 +123,50 @@ const callDuration = meter.createHistogram(
   },
 );
 
+/**
+ * A kubeconfig that keeps the connection pools (undici dispatchers)
+ * client-node makes for its requests, one per request, so the caller can
+ * close them when a call ends or times out; otherwise their sockets linger.
+ * undici cannot cancel a connection still in its TLS handshake, so that
+ * phase gets `connectTimeoutMs` (undici's default is 10 s) as its bound.
+ */
+export class DispatcherTrackingKubeConfig extends KubeConfig {
+  private readonly dispatchers: Array<{ destroy(): Promise<void> }> = [];
+  private closed = false;
+
+  constructor(private readonly connectTimeoutMs: number) {
+    super();
+  }
+
+  override createDispatcherOptions(
+    ...args: Parameters<KubeConfig['createDispatcherOptions']>
+  ): ReturnType<KubeConfig['createDispatcherOptions']> {
+    const options = super.createDispatcherOptions(...args);
+    return 'connect' in options
+      ? {
+          ...options,
+          connect: { ...options.connect, timeout: this.connectTimeoutMs },
+        }
+      : options;
+  }
+
+  override async applySecurityAuthentication(context: RequestContext) {
+    await super.applySecurityAuthentication(context);
+    const dispatcher = context.getDispatcher();
+    if (!dispatcher) return;
+    // A request started after the end (a client that ignored the abort)
+    // fails at once instead of opening a connection nobody will close.
+    if (this.closed) dispatcher.destroy().catch(() => {});
+    else this.dispatchers.push(dispatcher);
+  }
+
+  /** Closes the connections of every request made with it, now and later. */
+  destroyConnections() {
+    this.closed = true;
+    for (const d of this.dispatchers.splice(0)) d.destroy().catch(() => {});
+  }
+}
+
 /** Hands every request of a client the call's abort signal. */
 function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
   return {
@@ -155,7 +202,12 @@ export class KubeClients {
   }
 
   kubeConfig(cluster: ClusterConnection): KubeConfig {
-    const kc = new KubeConfig();
+    return this.trackingKubeConfig(cluster);
+  }
+
+  /** A kubeconfig for the cluster whose requests' connections can be closed. */
+  trackingKubeConfig(cluster: ClusterConnection): DispatcherTrackingKubeConfig {
+    const kc = new DispatcherTrackingKubeConfig(this.timeoutMs);
     kc.loadFromOptions({
       clusters: [
         {
@@ -176,16 +228,20 @@ export class KubeClients {
 
   /**
    * Runs one Kubernetes call (which may make several requests) against a
-   * cluster within the timeout, and records it in the metrics.
+   * cluster within the timeout, and records it in the metrics. `signal` lets
+   * a long-lived caller (the status watch cache) abort a call when it stops.
    */
   async call<T>(
     cluster: ClusterConnection,
     operation: string,
     fn: (apis: KubeApis) => Promise<T>,
-    options?: { timeoutMs?: number },
+    options?: { timeoutMs?: number; signal?: AbortSignal },
   ): Promise<T> {
     const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
+    const onAbort = () => controller.abort(options?.signal?.reason);
+    if (options?.signal?.aborted) onAbort();
+    options?.signal?.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -195,10 +251,11 @@ export class KubeClients {
     });
     const started = performance.now();
     let outcome = 'ok';
+    const kc = this.trackingKubeConfig(cluster);
     try {
       // The race settles the call even if a client ignores the abort.
       return await Promise.race([
-        fn(this.apis(cluster, controller.signal)),
+        fn(this.apis(cluster, kc, controller.signal)),
         deadline,
       ]);
     } catch (error) {
@@ -209,6 +266,9 @@ export class KubeClients {
       throw error;
     } finally {
       clearTimeout(timer);
+      options?.signal?.removeEventListener('abort', onAbort);
+      // Each request had its own pool; nothing of this call may linger.
+      kc.destroyConnections();
       const attributes = { cluster: cluster.name, operation, outcome };
       callCounter.add(1, attributes);
       callDuration.record((performance.now() - started) / 1000, attributes);
@@ -232,8 +292,11 @@ export class KubeClients {
     );
   }
 
-  private apis(cluster: ClusterConnection, signal: AbortSignal): KubeApis {
-    const kc = this.kubeConfig(cluster);
+  private apis(
+    cluster: ClusterConnection,
+    kc: KubeConfig,
+    signal: AbortSignal,
+  ): KubeApis {
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.url, {}),
       authMethods: { default: kc },
@@ -241,6 +304,7 @@ export class KubeClients {
     });
     return {
       core: new CoreV1Api(configuration),
+      apps: new AppsV1Api(configuration),
       // Every object the platform names carries its namespace, so the
       // kubeconfig's default namespace never matters.
       objects: new KubernetesObjectApi(configuration),
