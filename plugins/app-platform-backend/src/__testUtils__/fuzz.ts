@@ -274,3 +274,19 @@ export function withJson(req: Test, body: unknown): Test {
     .set('Content-Type', 'application/json')
     .send(JSON.stringify(body) ?? 'null');
 }
+
+/**
+ * Prints a body route's figures and holds them to the bar every write route
+ * meets: no failure, no 5xx, no row written on a 4xx, at least 1,000 bodies,
+ * and enough of each outcome that both validation and the database were hit.
+ */
+export function expectFuzzFigures(figures: FuzzFigures) {
+  // eslint-disable-next-line no-console
+  console.log(`${figures.line}\n  ${figures.reasons.slice(0, 8).join('\n  ')}`);
+  expect(figures.failures).toEqual([]);
+  expect(figures.status5xx).toBe(0);
+  expect(figures.rowsOn4xx).toBe(0);
+  expect(figures.bodies).toBeGreaterThanOrEqual(1000);
+  expect(figures.status2xx).toBeGreaterThan(25);
+  expect(figures.status4xx).toBeGreaterThan(100);
+}

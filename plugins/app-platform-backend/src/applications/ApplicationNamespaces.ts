@@ -134,16 +134,18 @@ export class ApplicationNamespaces implements ReconcileDomain {
   }
 
   async settle(healthyClusters: ReadonlyArray<string>): Promise<void> {
-    const deleting = await this.knex('applications')
-      .whereNotNull('deletion_requested_at')
-      .pluck('name');
-    for (const name of deleting) {
-      const statuses = await this.knex('reconcile_targets')
-        .where({ domain: NAMESPACE_DOMAIN, target: name })
-        .pluck('cluster');
+    const deleting = await this.store.list(query =>
+      query.whereNotNull('deletion_requested_at'),
+    );
+    for (const application of deleting) {
       // Clusters that are away now are cleaned up by orphan removal when they return.
-      if (statuses.some(cluster => healthyClusters.includes(cluster))) continue;
-      await this.knex.transaction(trx => this.store.delete(name, trx));
+      if (
+        application.namespaces.some(ns => healthyClusters.includes(ns.cluster))
+      )
+        continue;
+      await this.knex.transaction(trx =>
+        this.store.delete(application.name, trx),
+      );
     }
   }
 

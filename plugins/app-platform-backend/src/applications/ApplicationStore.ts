@@ -58,7 +58,11 @@ export class ApplicationStore {
     const query = this.knex('applications');
     filter?.(query);
     const rows = await query.orderBy('name');
-    const statuses = await this.status.list(NAMESPACE_DOMAIN);
+    // A filtered list reads only its own applications' statuses.
+    const statuses = await this.status.list(
+      NAMESPACE_DOMAIN,
+      filter ? { targets: rows.map(row => row.name) } : {},
+    );
     const byApplication = new Map<string, ApplicationNamespace[]>();
     for (const status of statuses) {
       const list = byApplication.get(status.target) ?? [];

@@ -9,9 +9,9 @@ import {
 } from '../__testUtils__/startTestPlatform';
 import {
   bodies,
+  expectFuzzFigures,
   fuzzDatabase,
   fuzzRoute,
-  FuzzFigures,
   tableSnapshot,
   withJson,
 } from '../__testUtils__/fuzz';
@@ -65,18 +65,6 @@ const texts = fc.oneof(
   },
 );
 
-function report(figures: FuzzFigures) {
-  // eslint-disable-next-line no-console
-  console.log(`${figures.line}\n  ${figures.reasons.slice(0, 8).join('\n  ')}`);
-  expect(figures.failures).toEqual([]);
-  expect(figures.status5xx).toBe(0);
-  expect(figures.rowsOn4xx).toBe(0);
-  expect(figures.bodies).toBeGreaterThanOrEqual(1000);
-  // Enough of them get past validation to reach the database.
-  expect(figures.status2xx).toBeGreaterThan(25);
-  expect(figures.status4xx).toBeGreaterThan(100);
-}
-
 describe('fuzzing the application routes', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
   const databaseId = fuzzDatabase(databases);
@@ -120,7 +108,7 @@ describe('fuzzing the application routes', () => {
           ),
         snapshot,
       });
-      report(created);
+      expectFuzzFigures(created);
 
       const target = await request(server)
         .post(`${base}/applications`)
@@ -141,7 +129,7 @@ describe('fuzzing the application routes', () => {
           ),
         snapshot,
       });
-      report(changed);
+      expectFuzzFigures(changed);
 
       const paths = await fuzzRoute({
         route: 'DELETE /applications/{name}',

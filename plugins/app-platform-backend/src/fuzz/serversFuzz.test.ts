@@ -8,9 +8,9 @@ import {
 } from '../__testUtils__/startTestPlatform';
 import {
   bodies,
+  expectFuzzFigures,
   fuzzDatabase,
   fuzzRoute,
-  FuzzFigures,
   tableSnapshot,
   withJson,
 } from '../__testUtils__/fuzz';
@@ -105,18 +105,6 @@ const serverFields = {
   },
 };
 
-function report(figures: FuzzFigures) {
-  // eslint-disable-next-line no-console
-  console.log(`${figures.line}\n  ${figures.reasons.slice(0, 8).join('\n  ')}`);
-  expect(figures.failures).toEqual([]);
-  expect(figures.status5xx).toBe(0);
-  expect(figures.rowsOn4xx).toBe(0);
-  expect(figures.bodies).toBeGreaterThanOrEqual(1000);
-  // Enough of them get past validation to reach the database.
-  expect(figures.status2xx).toBeGreaterThan(25);
-  expect(figures.status4xx).toBeGreaterThan(100);
-}
-
 describe('fuzzing the server routes', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
   const databaseId = fuzzDatabase(databases);
@@ -133,7 +121,7 @@ describe('fuzzing the server routes', () => {
         server_expiry_notices: 'count',
       });
 
-      report(
+      expectFuzzFigures(
         await fuzzRoute({
           route: 'POST /servers',
           bodies: bodies(serverFields),
@@ -158,7 +146,7 @@ describe('fuzzing the server routes', () => {
           expiresAt: '2030-01-01',
         });
       expect(target.status).toBe(201);
-      report(
+      expectFuzzFigures(
         await fuzzRoute({
           route: 'PUT /servers/{id}',
           bodies: bodies({
