@@ -116,6 +116,26 @@ export interface Config {
        */
       directory?: string;
     };
+    /** Service templates: what renders a version of a service (see templates/services/README.md). */
+    serviceTemplates?: {
+      /**
+       * Folder of `<name>.yaml` templates, relative to the backend's working
+       * directory; must hold `default.yaml`. Defaults to the repository's
+       * `templates/services`.
+       */
+      directory?: string;
+    };
+    /** The deploy engine. */
+    deployments?: {
+      /**
+       * A record whose clusters have not all settled (running, or failed
+       * with a reason) this long after it was written fails with
+       * `DeadlineExceeded`, so no record stays deploying forever. Defaults
+       * to 15 minutes; a Deployment's own progress deadline (10 minutes in
+       * the default template) usually reports first.
+       */
+      deadline?: HumanDuration | string;
+    };
     /** The server inventory and its expiry alerts. */
     servers?: {
       /** Days before expiry at which owners are notified; defaults to 30, 7 and 1. */

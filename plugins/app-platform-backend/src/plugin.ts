@@ -8,10 +8,13 @@ import {
   applicationResourceRef,
   isApplicationOwnerRule,
   isServerOwnerRule,
+  isServiceOwnerRule,
   serverProvidersExtensionPoint,
   serverResourceRef,
+  serviceResourceRef,
 } from '@internal/plugin-app-platform-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { ApplicationNamespaces } from './applications/ApplicationNamespaces';
@@ -34,6 +37,18 @@ import { ReconcileStatusStore } from './reconcile/ReconcileStatusStore';
 import { schedulerRoutesGuardServiceRef } from './permissions/schedulerRoutesGuard';
 import { createRouter } from './router';
 import { registerServerRoutes } from './servers/registerServerRoutes';
+import { DeploymentStore } from './deployments/DeploymentStore';
+import { DeploymentTracker } from './deployments/DeploymentTracker';
+import { DeployService } from './deployments/DeployService';
+import { registerServiceRoutes } from './deployments/registerServiceRoutes';
+import { ServiceSignals } from './deployments/ServiceSignals';
+import { ServiceWorkloads } from './deployments/ServiceWorkloads';
+import { SERVICE_COMPONENT, VersionRenderer } from './deployments/VersionRenderer';
+import { ServiceStore } from './services/ServiceStore';
+import { ServiceTemplates } from './services/ServiceTemplates';
+import { StatusCaches } from './status/StatusCaches';
+import { APP_PLATFORM_LABELS } from '@internal/plugin-app-platform-common';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   ScheduledServerProvider,
   ServerInventory,
@@ -70,6 +85,8 @@ export const appPlatformPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         notifications: notificationService,
+        signals: signalsServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         config,
@@ -83,6 +100,8 @@ export const appPlatformPlugin = createBackendPlugin({
         catalog,
         auth,
         notifications,
+        signals,
+        lifecycle,
       }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -139,10 +158,91 @@ export const appPlatformPlugin = createBackendPlugin({
           audit,
           logger,
         });
-        // A cluster that comes back (or is registered) gets everything at once.
-        clusters.onClusterHealthy(async cluster =>
-          reconciler.wakeSoon({ clusters: [cluster], retryNow: true }),
+
+        // Services and the deploy engine.
+        const serviceStore = ServiceStore.create({ knex });
+        const deploymentStore = DeploymentStore.create({ knex });
+        const renderer = VersionRenderer.create({
+          templates: ServiceTemplates.fromConfig(config),
+          owned,
+        });
+        const statusCaches = StatusCaches.create({
+          kube,
+          clusters,
+          labelSelector: `${owned.selector()},${APP_PLATFORM_LABELS.component}=${SERVICE_COMPONENT}`,
+          logger: logger.child({ component: 'status-cache' }),
+        });
+        const tracker = DeploymentTracker.create({
+          store: deploymentStore,
+          live: statusCaches,
+          logger,
+          deadlineMs: durationToMilliseconds(
+            config.has('appPlatform.deployments.deadline')
+              ? readDurationFromConfig(config, {
+                  key: 'appPlatform.deployments.deadline',
+                })
+              : { minutes: 15 },
+          ),
+        });
+        reconciler.addDomain(
+          ServiceWorkloads.create({
+            knex,
+            store: deploymentStore,
+            kube,
+            owned,
+            renderer,
+            listener: tracker,
+            onSettle: async () => {
+              await statusCaches.sync();
+              await tracker.sweep();
+            },
+          }),
         );
+        const deployments = DeployService.create({
+          knex,
+          services: serviceStore,
+          applications: applicationStore,
+          records: deploymentStore,
+          renderer,
+          clusters,
+          kube,
+          owned,
+          reconciler,
+          reconcileStatus,
+          tracker,
+          live: statusCaches,
+          audit,
+          logger,
+        });
+        const serviceSignals = ServiceSignals.create({
+          signals,
+          status: (application, service) =>
+            deployments.statusForSignal(application, service),
+          logger,
+        });
+        statusCaches.onServiceChange((cluster, keys) => {
+          void tracker.servicesChanged(cluster, keys).catch(error =>
+            logger.warn(`Tracking deployments on ${cluster} failed: ${error}`),
+          );
+          for (const key of keys) serviceSignals.changed(key.namespace, key.service);
+        });
+        tracker.onRecordChange(record =>
+          serviceSignals.changed(record.application, record.service),
+        );
+        lifecycle.addStartupHook(async () => {
+          await statusCaches.sync();
+          await tracker.sweep();
+        });
+        lifecycle.addShutdownHook(async () => {
+          serviceSignals.stop();
+          await statusCaches.stop();
+        });
+
+        // A cluster that comes back (or is registered) gets everything at once.
+        clusters.onClusterHealthy(async cluster => {
+          reconciler.wakeSoon({ clusters: [cluster], retryNow: true });
+          void statusCaches.sync();
+        });
 
         permissionsRegistry.addPermissions(appPlatformPermissions);
         permissionsRegistry.addResourceType({
@@ -158,6 +258,31 @@ export const appPlatformPlugin = createBackendPlugin({
         });
         const isAllowedOnApplication = createConditionAuthorizer(
           permissionsRegistry.getPermissionRuleset(applicationResourceRef),
+        );
+        permissionsRegistry.addResourceType({
+          resourceRef: serviceResourceRef,
+          rules: [isServiceOwnerRule],
+          getResources: async refs => {
+            const owners = await applications.owners(
+              refs.map(ref => ref.split('/')[0]),
+            );
+            const services = await serviceStore.list({
+              applications: [...owners.keys()],
+            });
+            return refs.map(ref => {
+              const [application, name] = ref.split('/');
+              const owner = owners.get(application);
+              return owner &&
+                services.some(
+                  s => s.application === application && s.name === name,
+                )
+                ? { owner }
+                : undefined;
+            });
+          },
+        });
+        const isAllowedOnService = createConditionAuthorizer(
+          permissionsRegistry.getPermissionRuleset(serviceResourceRef),
         );
 
         await clusters.syncFromConfig(config);
@@ -202,6 +327,14 @@ export const appPlatformPlugin = createBackendPlugin({
                 httpAuth,
                 permissions,
                 isAllowed: isAllowedOnApplication,
+              }),
+              registerServiceRoutes({
+                deployments,
+                applications,
+                httpAuth,
+                permissions,
+                isAllowedOnApplication,
+                isAllowedOnService,
               }),
               registerServerRoutes({ servers, httpAuth, permissions }),
             ],

@@ -42,6 +42,8 @@ function specRoutes(): Array<Route & { operation: string; public: boolean }> {
         item[method].security!.length === 0,
       path: template
         .replace('{name}', 'some-name')
+        .replace('{service}', 'some-service')
+        .replace('{deployment}', '00000000-0000-4000-8000-000000000000')
         .replace('{id}', '00000000-0000-4000-8000-000000000000'),
     })),
   );

@@ -31,7 +31,11 @@ export async function createRouter(options: {
   registrations?: Array<(router: AppPlatformRouter) => void>;
 }): Promise<express.Router> {
   const { httpAuth } = options;
-  const router = await createOpenApiRouter();
+  // Above express's 100 kB default, so an oversized field (a 1 MB env value)
+  // reaches the schema and is refused naming the field, not as "too large".
+  const router = await createOpenApiRouter({
+    middleware: [express.json({ limit: '2mb' })],
+  });
   router.use(rejectNulCharacters());
 
   router.get('/health', async (req, res) => {

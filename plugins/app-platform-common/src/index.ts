@@ -12,3 +12,4 @@ export * from './client/AppPlatformClient';
 export * from './permissions';
 export * from './types';
 export * from './servers';
+export * from './services';

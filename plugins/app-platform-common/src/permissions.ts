@@ -8,6 +8,15 @@ import { createPermission } from '@backstage/plugin-permission-common';
 export const APPLICATION_RESOURCE_TYPE = 'app-platform-application';
 
 /**
+ * Resource type of services in the permission framework; a service's
+ * resource ref is `<application>/<service>` and its owner is its
+ * application's owner.
+ *
+ * @public
+ */
+export const SERVICE_RESOURCE_TYPE = 'app-platform-service';
+
+/**
  * Resource type of servers in the permission framework.
  *
  * @public
@@ -136,6 +145,63 @@ export const serverImportPermission = createPermission({
 });
 
 /**
+ * Creating a service in an application (reading services needs only
+ * `app-platform.application.read` on the application).
+ *
+ * @public
+ */
+export const serviceCreatePermission = createPermission({
+  name: 'app-platform.service.create',
+  attributes: { action: 'create' },
+  resourceType: APPLICATION_RESOURCE_TYPE,
+});
+
+/**
+ * Changing a service's description or whether it is public.
+ *
+ * @public
+ */
+export const serviceUpdatePermission = createPermission({
+  name: 'app-platform.service.update',
+  attributes: { action: 'update' },
+  resourceType: SERVICE_RESOURCE_TYPE,
+});
+
+/**
+ * Deploying a version of a service, planning one, and stopping or starting it.
+ *
+ * @public
+ */
+export const serviceDeployPermission = createPermission({
+  name: 'app-platform.service.deploy',
+  attributes: { action: 'update' },
+  resourceType: SERVICE_RESOURCE_TYPE,
+});
+
+/**
+ * Rolling a service back to an earlier record. A policy should grant it
+ * whenever it grants deploy: a rollback never needs broader rights.
+ *
+ * @public
+ */
+export const serviceRollbackPermission = createPermission({
+  name: 'app-platform.service.rollback',
+  attributes: { action: 'update' },
+  resourceType: SERVICE_RESOURCE_TYPE,
+});
+
+/**
+ * Deleting a service and its objects on every cluster.
+ *
+ * @public
+ */
+export const serviceDeletePermission = createPermission({
+  name: 'app-platform.service.delete',
+  attributes: { action: 'delete' },
+  resourceType: SERVICE_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the App Platform, for registration with the framework.
  *
  * @public
@@ -152,4 +218,9 @@ export const appPlatformPermissions = [
   serverCreatePermission,
   serverManagePermission,
   serverImportPermission,
+  serviceCreatePermission,
+  serviceUpdatePermission,
+  serviceDeployPermission,
+  serviceRollbackPermission,
+  serviceDeletePermission,
 ];

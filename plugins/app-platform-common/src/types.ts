@@ -128,4 +128,22 @@ export const APP_PLATFORM_LABELS = {
   installation: 'app-platform.io/installation',
   /** On a namespace that existed before its application and was adopted by an admin. */
   adopted: 'app-platform.io/adopted',
+  /** On every object a service's version renders to, and on its pods: the service's name. */
+  service: 'app-platform.io/service',
+  /** On a version's pod template: the version number. */
+  version: 'app-platform.io/version',
+} as const;
+
+/**
+ * Annotations the deploy engine writes on the objects it renders.
+ *
+ * @public
+ */
+export const APP_PLATFORM_ANNOTATIONS = {
+  /** A hash of everything the platform declared for the object's service on this cluster. */
+  specHash: 'app-platform.io/spec-hash',
+  /** The deployment record that applied the object last. */
+  deployment: 'app-platform.io/deployment',
+  /** On pod templates: a hash of the version's config files, so a change rolls the pods. */
+  configChecksum: 'app-platform.io/config-checksum',
 } as const;

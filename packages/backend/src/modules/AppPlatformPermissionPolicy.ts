@@ -17,13 +17,17 @@ import {
   clusterReadPermission,
   serverImportPermission,
   serverManagePermission,
+  serviceCreatePermission,
+  SERVICE_RESOURCE_TYPE,
   taskManagePermission,
 } from '@internal/plugin-app-platform-common';
 import {
   applicationConditions,
   createApplicationConditionalDecision,
   createServerConditionalDecision,
+  createServiceConditionalDecision,
   serverConditions,
+  serviceConditions,
 } from '@internal/plugin-app-platform-node';
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
@@ -31,8 +35,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /**
  * The portal's permission policy: members of the groups in
- * `appPlatform.admins` may do anything; owners manage their applications and
- * servers; only admins manage clusters, see their details (API server URL,
+ * `appPlatform.admins` may do anything; owners manage their applications, their
+ * services (create, update, deploy, roll back, delete) and servers; only admins manage clusters, see their details (API server URL,
  * probe failures), adopt existing namespaces, run server imports and expiry
  * scans on demand and trigger or cancel the plugin's scheduled tasks;
  * everyone reads the rest and may create.
@@ -64,11 +68,22 @@ export class AppPlatformPermissionPolicy implements PermissionPolicy {
     }
     if (
       isPermission(permission, applicationUpdatePermission) ||
-      isPermission(permission, applicationDeletePermission)
+      isPermission(permission, applicationDeletePermission) ||
+      isPermission(permission, serviceCreatePermission)
     ) {
       return createApplicationConditionalDecision(
         permission,
         applicationConditions.isApplicationOwner({ claims }),
+      );
+    }
+    // Update, deploy, rollback and delete alike: a rollback needs no more than a deploy.
+    if (
+      'resourceType' in permission &&
+      permission.resourceType === SERVICE_RESOURCE_TYPE
+    ) {
+      return createServiceConditionalDecision(
+        permission as Parameters<typeof createServiceConditionalDecision>[0],
+        serviceConditions.isServiceOwner({ claims }),
       );
     }
     if (isPermission(permission, serverManagePermission)) {

@@ -29,15 +29,20 @@ import {
   serverImportPermission,
   serverManagePermission,
   SERVER_RESOURCE_TYPE,
+  serviceCreatePermission,
+  SERVICE_RESOURCE_TYPE,
   taskManagePermission,
 } from '@internal/plugin-app-platform-common';
 import {
   applicationConditions,
   createApplicationConditionalDecision,
   createServerConditionalDecision,
+  createServiceConditionalDecision,
   isApplicationOwnerRule,
   isServerOwnerRule,
+  isServiceOwnerRule,
   serverConditions,
+  serviceConditions,
 } from '@internal/plugin-app-platform-node';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
@@ -91,12 +96,22 @@ export function testPolicy(options: { ownerOnlyRead?: boolean } = {}) {
     if (
       isPermission(permission, applicationUpdatePermission) ||
       isPermission(permission, applicationDeletePermission) ||
+      isPermission(permission, serviceCreatePermission) ||
       (options.ownerOnlyRead &&
         isPermission(permission, applicationReadPermission))
     ) {
       return createApplicationConditionalDecision(
         permission,
         applicationConditions.isApplicationOwner({ claims }),
+      );
+    }
+    if (
+      'resourceType' in permission &&
+      permission.resourceType === SERVICE_RESOURCE_TYPE
+    ) {
+      return createServiceConditionalDecision(
+        permission as Parameters<typeof createServiceConditionalDecision>[0],
+        serviceConditions.isServiceOwner({ claims }),
       );
     }
     if (isPermission(permission, serverManagePermission)) {
@@ -118,7 +133,14 @@ async function ownedResource(
   const row =
     resourceType === SERVER_RESOURCE_TYPE
       ? await knex('servers').where({ id: resourceRef }).first('owner')
-      : await knex('applications').where({ name: resourceRef }).first('owner');
+      : await knex('applications')
+          .where({
+            name:
+              resourceType === SERVICE_RESOURCE_TYPE
+                ? resourceRef.split('/')[0]
+                : resourceRef,
+          })
+          .first('owner');
   return row ? { owner: row.owner } : undefined;
 }
 
@@ -132,7 +154,7 @@ function applies(
   if ('anyOf' in criteria)
     return criteria.anyOf.some(c => applies(c, resource));
   if ('not' in criteria) return !applies(criteria.not, resource);
-  const rule = [isApplicationOwnerRule, isServerOwnerRule].find(
+  const rule = [isApplicationOwnerRule, isServerOwnerRule, isServiceOwnerRule].find(
     r => r.name === criteria.rule,
   );
   if (!rule) throw new Error(`Unknown rule ${criteria.rule}`);

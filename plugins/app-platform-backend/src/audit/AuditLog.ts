@@ -4,7 +4,7 @@ import { Knex } from 'knex';
 export type AuditEvent = {
   actor: string;
   action: string;
-  targetKind: 'cluster' | 'application' | 'server';
+  targetKind: 'cluster' | 'application' | 'server' | 'service';
   targetName: string;
   details?: Record<string, unknown>;
 };

@@ -412,6 +412,873 @@ export const spec = {
         },
         "additionalProperties": false
       },
+      "Quantity": {
+        "type": "string",
+        "description": "A Kubernetes quantity, e.g. 100m, 0.5, 128Mi, 1Gi.",
+        "minLength": 1,
+        "maxLength": 32
+      },
+      "VersionSpec": {
+        "type": "object",
+        "description": "One immutable spec of a service: what a version puts on the clusters. Rendered by its service template to a Deployment and a Service (and a ConfigMap for config files, PVCs for volumes, an Ingress for the route, ExternalName Services for references). Checked beyond this schema before anything is stored (image reference grammar, unique port and env names, quantities, file names without paths...); a problem is a 400 naming the field.",
+        "properties": {
+          "image": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
+          },
+          "replicas": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 1000
+          },
+          "serviceType": {
+            "type": "string",
+            "enum": [
+              "ClusterIP",
+              "NodePort",
+              "LoadBalancer",
+              "ExternalName"
+            ]
+          },
+          "externalName": {
+            "type": "string",
+            "maxLength": 253
+          },
+          "ports": {
+            "type": "array",
+            "maxItems": 32,
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 15
+                },
+                "containerPort": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 65535
+                },
+                "servicePort": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 65535
+                },
+                "protocol": {
+                  "type": "string",
+                  "enum": [
+                    "TCP",
+                    "UDP"
+                  ]
+                },
+                "nodePort": {
+                  "type": "integer",
+                  "minimum": 30000,
+                  "maximum": 32767
+                }
+              },
+              "required": [
+                "name",
+                "containerPort"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "command": {
+            "type": "array",
+            "maxItems": 64,
+            "items": {
+              "type": "string",
+              "maxLength": 4096
+            }
+          },
+          "args": {
+            "type": "array",
+            "maxItems": 256,
+            "items": {
+              "type": "string",
+              "maxLength": 4096
+            }
+          },
+          "env": {
+            "type": "array",
+            "maxItems": 256,
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 253
+                },
+                "value": {
+                  "type": "string",
+                  "maxLength": 32768
+                },
+                "secretKeyRef": {
+                  "type": "object",
+                  "properties": {
+                    "name": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 253
+                    },
+                    "key": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 253
+                    }
+                  },
+                  "required": [
+                    "name",
+                    "key"
+                  ],
+                  "additionalProperties": false
+                }
+              },
+              "required": [
+                "name"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "resources": {
+            "type": "object",
+            "properties": {
+              "requests": {
+                "$ref": "#/components/schemas/ResourceAmounts"
+              },
+              "limits": {
+                "$ref": "#/components/schemas/ResourceAmounts"
+              }
+            },
+            "additionalProperties": false
+          },
+          "probes": {
+            "type": "object",
+            "properties": {
+              "readiness": {
+                "$ref": "#/components/schemas/VersionProbe"
+              },
+              "liveness": {
+                "$ref": "#/components/schemas/VersionProbe"
+              }
+            },
+            "additionalProperties": false
+          },
+          "configFiles": {
+            "type": "array",
+            "maxItems": 32,
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 253
+                },
+                "content": {
+                  "type": "string",
+                  "maxLength": 524288
+                }
+              },
+              "required": [
+                "name",
+                "content"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "configMountPath": {
+            "type": "string",
+            "maxLength": 1024
+          },
+          "volumes": {
+            "type": "array",
+            "maxItems": 16,
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 63
+                },
+                "mountPath": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 1024
+                },
+                "size": {
+                  "$ref": "#/components/schemas/Quantity"
+                },
+                "storageClass": {
+                  "type": "string",
+                  "maxLength": 253
+                }
+              },
+              "required": [
+                "name",
+                "mountPath",
+                "size"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "route": {
+            "type": "object",
+            "properties": {
+              "host": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 253
+              },
+              "path": {
+                "type": "string",
+                "maxLength": 1024
+              },
+              "tlsSecret": {
+                "type": "string",
+                "maxLength": 253
+              },
+              "port": {
+                "type": "string",
+                "maxLength": 15
+              }
+            },
+            "required": [
+              "host"
+            ],
+            "additionalProperties": false
+          },
+          "sidecars": {
+            "type": "object",
+            "properties": {
+              "proxy": {
+                "type": "object",
+                "properties": {
+                  "image": {
+                    "type": "string",
+                    "maxLength": 512
+                  },
+                  "port": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 65535
+                  }
+                },
+                "required": [
+                  "port"
+                ],
+                "additionalProperties": false
+              },
+              "logging": {
+                "type": "object",
+                "properties": {
+                  "image": {
+                    "type": "string",
+                    "maxLength": 512
+                  },
+                  "path": {
+                    "type": "string",
+                    "maxLength": 1024
+                  },
+                  "sizeLimit": {
+                    "$ref": "#/components/schemas/Quantity"
+                  },
+                  "maxFileSize": {
+                    "$ref": "#/components/schemas/Quantity"
+                  },
+                  "maxFiles": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 100
+                  }
+                },
+                "additionalProperties": false
+              }
+            },
+            "additionalProperties": false
+          },
+          "references": {
+            "type": "array",
+            "maxItems": 64,
+            "items": {
+              "type": "object",
+              "properties": {
+                "application": {
+                  "$ref": "#/components/schemas/ResourceName"
+                },
+                "service": {
+                  "$ref": "#/components/schemas/ResourceName"
+                }
+              },
+              "required": [
+                "application",
+                "service"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "template": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 63
+          }
+        },
+        "required": [
+          "image",
+          "replicas",
+          "ports"
+        ],
+        "additionalProperties": false
+      },
+      "ResourceAmounts": {
+        "type": "object",
+        "properties": {
+          "cpu": {
+            "$ref": "#/components/schemas/Quantity"
+          },
+          "memory": {
+            "$ref": "#/components/schemas/Quantity"
+          }
+        },
+        "additionalProperties": false
+      },
+      "VersionProbe": {
+        "type": "object",
+        "properties": {
+          "port": {
+            "oneOf": [
+              {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 15
+              },
+              {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 65535
+              }
+            ]
+          },
+          "path": {
+            "type": "string",
+            "maxLength": 1024
+          },
+          "initialDelaySeconds": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 3600
+          },
+          "periodSeconds": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 3600
+          },
+          "failureThreshold": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100
+          }
+        },
+        "required": [
+          "port"
+        ],
+        "additionalProperties": false
+      },
+      "ServiceInput": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ResourceName"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 4096
+          },
+          "public": {
+            "type": "boolean",
+            "description": "Other applications may reference it."
+          }
+        },
+        "required": [
+          "name"
+        ],
+        "additionalProperties": false
+      },
+      "ServiceChanges": {
+        "type": "object",
+        "properties": {
+          "description": {
+            "type": "string",
+            "maxLength": 4096
+          },
+          "public": {
+            "type": "boolean"
+          }
+        },
+        "additionalProperties": false
+      },
+      "Service": {
+        "type": "object",
+        "properties": {
+          "application": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "public": {
+            "type": "boolean"
+          },
+          "owner": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "createdBy": {
+            "type": "string"
+          },
+          "currentVersion": {
+            "type": "integer"
+          },
+          "desiredState": {
+            "type": "string",
+            "enum": [
+              "running",
+              "stopped",
+              "deleting"
+            ]
+          }
+        },
+        "required": [
+          "application",
+          "name",
+          "public",
+          "owner",
+          "createdAt",
+          "createdBy",
+          "desiredState"
+        ]
+      },
+      "ServiceVersion": {
+        "type": "object",
+        "properties": {
+          "application": {
+            "type": "string"
+          },
+          "service": {
+            "type": "string"
+          },
+          "number": {
+            "type": "integer"
+          },
+          "spec": {
+            "type": "object"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "createdBy": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "application",
+          "service",
+          "number",
+          "spec",
+          "createdAt",
+          "createdBy"
+        ]
+      },
+      "DeployRequest": {
+        "type": "object",
+        "description": "Exactly one of spec (a new version) and version (a stored one).",
+        "properties": {
+          "spec": {
+            "$ref": "#/components/schemas/VersionSpec"
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 2147483647
+          },
+          "clusters": {
+            "type": "array",
+            "description": "Target clusters; every healthy cluster when absent.",
+            "maxItems": 100,
+            "items": {
+              "$ref": "#/components/schemas/ResourceName"
+            }
+          },
+          "description": {
+            "type": "string",
+            "description": "Why, in the requester's words.",
+            "maxLength": 4096
+          }
+        },
+        "additionalProperties": false
+      },
+      "PlanRequest": {
+        "type": "object",
+        "description": "Exactly one of spec, version and deployment (plan the rollback to a record).",
+        "properties": {
+          "spec": {
+            "$ref": "#/components/schemas/VersionSpec"
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 2147483647
+          },
+          "deployment": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 36
+          },
+          "clusters": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "$ref": "#/components/schemas/ResourceName"
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "RollbackRequest": {
+        "type": "object",
+        "properties": {
+          "clusters": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "$ref": "#/components/schemas/ResourceName"
+            }
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 4096
+          }
+        },
+        "additionalProperties": false
+      },
+      "DeploymentTarget": {
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "applying",
+              "deploying",
+              "succeeded",
+              "failed"
+            ]
+          },
+          "reason": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "finishedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "cluster",
+          "state"
+        ]
+      },
+      "DeploymentRecord": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "application": {
+            "type": "string"
+          },
+          "service": {
+            "type": "string"
+          },
+          "action": {
+            "type": "string",
+            "enum": [
+              "deploy",
+              "rollback",
+              "stop",
+              "start",
+              "delete"
+            ]
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "deploying",
+              "succeeded",
+              "failed",
+              "superseded"
+            ]
+          },
+          "version": {
+            "type": "integer"
+          },
+          "spec": {
+            "type": "object"
+          },
+          "previousSpec": {
+            "type": "object"
+          },
+          "rollbackOf": {
+            "type": "string"
+          },
+          "createdBy": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "summary": {
+            "type": "string"
+          },
+          "targets": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/DeploymentTarget"
+            }
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "finishedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "id",
+          "application",
+          "service",
+          "action",
+          "state",
+          "createdBy",
+          "summary",
+          "targets",
+          "createdAt"
+        ]
+      },
+      "DeploymentEvent": {
+        "type": "object",
+        "properties": {
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "cluster": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "Normal",
+              "Warning"
+            ]
+          },
+          "reason": {
+            "type": "string"
+          },
+          "object": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "platform",
+              "kubernetes"
+            ]
+          }
+        },
+        "required": [
+          "at",
+          "type",
+          "reason",
+          "message",
+          "source"
+        ]
+      },
+      "PlannedObject": {
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "action": {
+            "type": "string",
+            "enum": [
+              "create",
+              "update",
+              "delete",
+              "unchanged"
+            ]
+          },
+          "changes": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "path": {
+                  "type": "string"
+                },
+                "before": {},
+                "after": {}
+              },
+              "required": [
+                "path"
+              ]
+            }
+          }
+        },
+        "required": [
+          "kind",
+          "name",
+          "action",
+          "changes"
+        ]
+      },
+      "ClusterPlan": {
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "objects": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PlannedObject"
+            }
+          },
+          "error": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "cluster",
+          "objects"
+        ]
+      },
+      "ServiceClusterStatus": {
+        "type": "object",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "deploying",
+              "running",
+              "failed",
+              "stopped"
+            ]
+          },
+          "reason": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "readyReplicas": {
+            "type": "integer"
+          },
+          "desiredReplicas": {
+            "type": "integer"
+          },
+          "updatedReplicas": {
+            "type": "integer"
+          },
+          "drift": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "required": [
+          "cluster",
+          "state",
+          "readyReplicas",
+          "desiredReplicas",
+          "updatedReplicas"
+        ]
+      },
+      "ServiceStatus": {
+        "type": "object",
+        "properties": {
+          "application": {
+            "type": "string"
+          },
+          "service": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "deploying",
+              "running",
+              "degraded",
+              "failed"
+            ]
+          },
+          "clusters": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ServiceClusterStatus"
+            }
+          },
+          "inFlight": {
+            "type": "string",
+            "description": "The id of the deployment record in flight, if any."
+          }
+        },
+        "required": [
+          "application",
+          "service",
+          "state",
+          "clusters"
+        ]
+      },
       "Server": {
         "type": "object",
         "description": "A server the team pays for, recorded by hand or imported.",
@@ -735,6 +1602,26 @@ export const spec = {
         "description": "An application's or cluster's name (RFC 1123 label).",
         "schema": {
           "$ref": "#/components/schemas/ResourceName"
+        }
+      },
+      "service": {
+        "name": "service",
+        "in": "path",
+        "required": true,
+        "description": "A service's name (RFC 1123 label).",
+        "schema": {
+          "$ref": "#/components/schemas/ResourceName"
+        }
+      },
+      "deployment": {
+        "name": "deployment",
+        "in": "path",
+        "required": true,
+        "description": "A deployment record's id.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 36
         }
       },
       "providerName": {
@@ -1068,6 +1955,710 @@ export const spec = {
           },
           "204": {
             "description": "Deleted from every cluster and from the database."
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/status": {
+      "get": {
+        "operationId": "GetApplicationStatus",
+        "description": "The live state of every service of the application on each of its clusters and the aggregate, from the watch caches (no cluster call). Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "application": {
+                      "type": "string"
+                    },
+                    "state": {
+                      "type": "string",
+                      "enum": [
+                        "pending",
+                        "deploying",
+                        "running",
+                        "degraded",
+                        "failed"
+                      ]
+                    },
+                    "services": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ServiceStatus"
+                      }
+                    }
+                  },
+                  "required": [
+                    "application",
+                    "state",
+                    "services"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services": {
+      "get": {
+        "operationId": "ListServices",
+        "description": "The services of an application. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Service"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "CreateService",
+        "description": "Creates a service (no version yet). Needs app-platform.service.create on the application.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ServiceInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Service"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}": {
+      "get": {
+        "operationId": "GetService",
+        "description": "A service. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Service"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "patch": {
+        "operationId": "UpdateService",
+        "description": "Changes the description or whether the service is public. Needs app-platform.service.update.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ServiceChanges"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Service"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "DeleteService",
+        "description": "Records the deletion (a record of action delete) and wakes the engine, which removes the service objects (claims included) from every cluster, then the service. 204 when the service had never been deployed. Needs app-platform.service.delete.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "204": {
+            "description": "Deleted."
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/status": {
+      "get": {
+        "operationId": "GetServiceStatus",
+        "description": "The live state of the service on each cluster it runs on, from the watch caches (no cluster call), with drift from what the platform applied. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ServiceStatus"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/versions": {
+      "get": {
+        "operationId": "ListServiceVersions",
+        "description": "Stored versions, newest first. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100
+            }
+          },
+          {
+            "name": "before",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ServiceVersion"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/plan": {
+      "post": {
+        "operationId": "PlanService",
+        "description": "What a deploy of the spec, version or record would do on each target cluster, from a server-side dry run compared with the live objects: create, update, delete or unchanged per object with the changed fields (Secret values redacted). Applies nothing. Needs app-platform.service.deploy.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PlanRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "clusters": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ClusterPlan"
+                      }
+                    }
+                  },
+                  "required": [
+                    "clusters"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/deployments": {
+      "get": {
+        "operationId": "ListDeployments",
+        "description": "The service history, newest first, paginated with the cursor nextCursor; filtered by cluster and result. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100
+            }
+          },
+          {
+            "name": "before",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "cluster",
+            "in": "query",
+            "schema": {
+              "$ref": "#/components/schemas/ResourceName"
+            }
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "deploying",
+                "succeeded",
+                "failed",
+                "superseded"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/DeploymentRecord"
+                      }
+                    },
+                    "nextCursor": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "Deploy",
+        "description": "Deploys a spec (stored as the next version) or a stored version: writes the record (deploying) with one target per cluster and wakes the engine; answers at once. 409 while another record of the service is in flight (naming it), or when a name is held by another service. Needs app-platform.service.deploy.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DeployRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/deployments/{deployment}": {
+      "get": {
+        "operationId": "GetDeployment",
+        "description": "A record with its per-cluster results. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          },
+          {
+            "$ref": "#/components/parameters/deployment"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/deployments/{deployment}/events": {
+      "get": {
+        "operationId": "GetDeploymentEvents",
+        "description": "The record timeline: the platform steps and the Kubernetes events of its objects on every cluster, oldest first. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          },
+          {
+            "$ref": "#/components/parameters/deployment"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/DeploymentEvent"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/deployments/{deployment}/diff": {
+      "get": {
+        "operationId": "DiffDeployment",
+        "description": "Compares the record with another record (against=<id>, pure) or with what runs on its clusters now (against=live, a dry run). Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          },
+          {
+            "$ref": "#/components/parameters/deployment"
+          },
+          {
+            "name": "against",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 36
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "objects": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/PlannedObject"
+                      }
+                    },
+                    "clusters": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ClusterPlan"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/deployments/{deployment}/rollback": {
+      "post": {
+        "operationId": "RollbackDeployment",
+        "description": "Applies the spec of this earlier record again as a new record marked as its rollback (plan it first with POST plan and deployment). Needs app-platform.service.rollback.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          },
+          {
+            "$ref": "#/components/parameters/deployment"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RollbackRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/stop": {
+      "post": {
+        "operationId": "StopService",
+        "description": "Scales the service to zero on its clusters, as a record. Needs app-platform.service.deploy.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/start": {
+      "post": {
+        "operationId": "StartService",
+        "description": "Scales a stopped service back to its version replicas, as a record. Needs app-platform.service.deploy.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"

@@ -1,6 +1,7 @@
 import {
   APPLICATION_RESOURCE_TYPE,
   SERVER_RESOURCE_TYPE,
+  SERVICE_RESOURCE_TYPE,
 } from '@internal/plugin-app-platform-common';
 import {
   createConditionExports,
@@ -39,6 +40,17 @@ export const serverResourceRef = createPermissionResourceRef<
   OwnerQuery
 >().with({ pluginId: 'app-platform', resourceType: SERVER_RESOURCE_TYPE });
 
+/**
+ * The service resource of the `app-platform` plugin; its owner is its
+ * application's owner.
+ *
+ * @public
+ */
+export const serviceResourceRef = createPermissionResourceRef<
+  OwnedResource,
+  OwnerQuery
+>().with({ pluginId: 'app-platform', resourceType: SERVICE_RESOURCE_TYPE });
+
 const claimsSchema = z.object({
   claims: z
     .array(z.string())
@@ -72,6 +84,41 @@ export const isServerOwnerRule = createPermissionRule({
   apply: (resource, { claims }) => claims.includes(resource.owner),
   toQuery: ({ claims }) => ({ owner: claims }),
 });
+
+/**
+ * Allows when the service's application is owned by one of the user's groups.
+ *
+ * @public
+ */
+export const isServiceOwnerRule = createPermissionRule({
+  name: 'IS_SERVICE_OWNER',
+  description: "The service's application is owned by one of the user's groups",
+  resourceRef: serviceResourceRef,
+  paramsSchema: claimsSchema,
+  apply: (resource, { claims }) => claims.includes(resource.owner),
+  toQuery: ({ claims }) => ({ owner: claims }),
+});
+
+const serviceConditionExports = createConditionExports({
+  pluginId: 'app-platform',
+  resourceType: SERVICE_RESOURCE_TYPE,
+  rules: { isServiceOwner: isServiceOwnerRule },
+});
+
+/**
+ * Conditions on services, for permission policies.
+ *
+ * @public
+ */
+export const serviceConditions = serviceConditionExports.conditions;
+
+/**
+ * Builds a conditional decision on a service permission.
+ *
+ * @public
+ */
+export const createServiceConditionalDecision =
+  serviceConditionExports.createConditionalDecision;
 
 const applicationConditionExports = createConditionExports({
   pluginId: 'app-platform',

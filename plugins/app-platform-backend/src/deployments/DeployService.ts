@@ -1,0 +1,993 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  APP_PLATFORM_ANNOTATIONS,
+  ApplicationState,
+  checkApplicationName,
+  ClusterPlan,
+  deriveApplicationState,
+  DeploymentAction,
+  DeploymentEvent,
+  DeploymentRecord,
+  DeploymentTarget,
+  PlannedObject,
+  Service,
+  ServiceClusterStatus,
+  ServiceVersion,
+  VersionSpec,
+} from '@internal/plugin-app-platform-common';
+import { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
+import { Knex } from 'knex';
+import pLimit from 'p-limit';
+import { randomUUID } from 'node:crypto';
+import { ApplicationStore } from '../applications/ApplicationStore';
+import { Caller } from '../applications/ApplicationService';
+import { AuditLog } from '../audit/AuditLog';
+import { conflictOnUniqueViolation } from '../database/isUniqueViolation';
+import { ClusterConnection, KubeClients } from '../kube/KubeClients';
+import { OwnedObjects } from '../ownership/OwnedObjects';
+import { Reconciler } from '../reconcile/Reconciler';
+import { ReconcileStatusStore } from '../reconcile/ReconcileStatusStore';
+import { ServiceStore } from '../services/ServiceStore';
+import { validateVersionSpec } from '../services/validateVersionSpec';
+import { detectDrift } from '../status/detectDrift';
+import {
+  DeploymentPage,
+  DeploymentRow,
+  DeploymentStore,
+} from './DeploymentStore';
+import { DeploymentTracker, LiveStatusSource } from './DeploymentTracker';
+import { planAgainst, planCluster } from './planObjects';
+import { summarizeChanges } from './diffObjects';
+import { WORKLOAD_DOMAIN, workloadTarget } from './ServiceWorkloads';
+import { VersionRenderer } from './VersionRenderer';
+
+const CLUSTER_CONCURRENCY = 4;
+
+/** Where the desired spec of a deploy or plan comes from. */
+export type SpecSource = {
+  /** A new spec: stored as the next version (or the same one, when equal). */
+  spec?: unknown;
+  /** A stored version by number. */
+  version?: number;
+};
+
+export type DeployRequest = SpecSource & {
+  /** Target clusters; all healthy ones when absent. */
+  clusters?: string[];
+  description?: string;
+};
+
+/** A service's live state: per cluster from the watch caches, and overall. */
+export type ServiceStatus = {
+  application: string;
+  service: string;
+  state: ApplicationState;
+  clusters: ServiceClusterStatus[];
+  inFlight?: string;
+};
+
+export type ApplicationStatus = {
+  application: string;
+  state: ApplicationState;
+  services: ServiceStatus[];
+};
+
+/** The source of healthy clusters (the registry). */
+export type ClusterSource = {
+  healthyConnections(): Promise<ClusterConnection[]>;
+  connection(name: string): Promise<ClusterConnection>;
+};
+
+/**
+ * Services, versions and deployment records. A deploy validates and renders
+ * first (400 for bad input, before anything is written), then writes the
+ * record in flight with one target per cluster and the desired state of
+ * those clusters in one transaction, and wakes the reconciler; the engine
+ * (`ServiceWorkloads`) applies, the tracker settles the record from the watch
+ * caches. Rollback, stop, start and delete are records of the same kind.
+ */
+export class DeployService {
+  private readonly renderedDeployments = new Map<
+    string,
+    V1Deployment | undefined
+  >();
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly services: ServiceStore,
+    private readonly applications: ApplicationStore,
+    private readonly records: DeploymentStore,
+    private readonly renderer: VersionRenderer,
+    private readonly clusters: ClusterSource,
+    private readonly kube: KubeClients,
+    private readonly owned: OwnedObjects,
+    private readonly reconciler: Reconciler,
+    private readonly reconcileStatus: ReconcileStatusStore,
+    private readonly tracker: DeploymentTracker,
+    private readonly live: LiveStatusSource,
+    private readonly audit: AuditLog,
+    private readonly logger: LoggerService,
+  ) {}
+
+  static create(options: {
+    knex: Knex;
+    services: ServiceStore;
+    applications: ApplicationStore;
+    records: DeploymentStore;
+    renderer: VersionRenderer;
+    clusters: ClusterSource;
+    kube: KubeClients;
+    owned: OwnedObjects;
+    reconciler: Reconciler;
+    reconcileStatus: ReconcileStatusStore;
+    tracker: DeploymentTracker;
+    live: LiveStatusSource;
+    audit: AuditLog;
+    logger: LoggerService;
+  }): DeployService {
+    return new DeployService(
+      options.knex,
+      options.services,
+      options.applications,
+      options.records,
+      options.renderer,
+      options.clusters,
+      options.kube,
+      options.owned,
+      options.reconciler,
+      options.reconcileStatus,
+      options.tracker,
+      options.live,
+      options.audit,
+      options.logger,
+    );
+  }
+
+  // --- services -----------------------------------------------------------
+
+  async createService(
+    application: string,
+    input: { name: string; description?: string; public?: boolean },
+    caller: Caller,
+  ): Promise<Service> {
+    const app = await this.applications.get(application);
+    if (!app) throw new NotFoundError(`No application named "${application}"`);
+    if (app.deletionRequestedAt) {
+      throw new ConflictError(`Application "${application}" is being deleted`);
+    }
+    const problem = checkApplicationName(input.name, []);
+    if (problem) throw new InputError(`name ${problem}`);
+    await conflictOnUniqueViolation(
+      () =>
+        this.knex.transaction(async trx => {
+          await this.services.insert(
+            {
+              application,
+              name: input.name,
+              description: input.description,
+              public: input.public === true,
+              createdBy: caller.actor,
+            },
+            trx,
+          );
+          await this.audit.record(
+            {
+              actor: caller.actor,
+              action: 'service.create',
+              targetKind: 'service',
+              targetName: `${application}/${input.name}`,
+              details: { public: input.public === true },
+            },
+            trx,
+          );
+        }),
+      `Application "${application}" already has a service named "${input.name}"`,
+    );
+    return this.getService(application, input.name);
+  }
+
+  listServices(application: string): Promise<Service[]> {
+    return this.services.list({ application });
+  }
+
+  async getService(application: string, name: string): Promise<Service> {
+    const service = await this.services.get(application, name);
+    if (!service) {
+      throw new NotFoundError(
+        `Application "${application}" has no service named "${name}"`,
+      );
+    }
+    return service;
+  }
+
+  async updateService(
+    application: string,
+    name: string,
+    changes: { description?: string; public?: boolean },
+    caller: Caller,
+  ): Promise<Service> {
+    await this.getService(application, name);
+    await this.knex.transaction(async trx => {
+      await this.services.update(application, name, changes, trx);
+      await this.audit.record(
+        {
+          actor: caller.actor,
+          action: 'service.update',
+          targetKind: 'service',
+          targetName: `${application}/${name}`,
+          details: changes,
+        },
+        trx,
+      );
+    });
+    return this.getService(application, name);
+  }
+
+  listVersions(
+    application: string,
+    service: string,
+    page: { limit: number; before?: number },
+  ): Promise<ServiceVersion[]> {
+    return this.services.listVersions(application, service, page);
+  }
+
+  async getVersion(
+    application: string,
+    service: string,
+    number: number,
+  ): Promise<ServiceVersion> {
+    const version = await this.services.getVersion(
+      application,
+      service,
+      number,
+    );
+    if (!version) {
+      throw new NotFoundError(
+        `Service "${application}/${service}" has no version ${number}`,
+      );
+    }
+    return version;
+  }
+
+  // --- records ------------------------------------------------------------
+
+  async deploy(
+    application: string,
+    serviceName: string,
+    request: DeployRequest,
+    caller: Caller,
+  ): Promise<DeploymentRecord> {
+    const service = await this.deployable(application, serviceName);
+    const { spec, version } = await this.resolveSpec(
+      application,
+      serviceName,
+      request,
+    );
+    return this.record({
+      service,
+      action: 'deploy',
+      spec,
+      version,
+      newVersion: version === undefined,
+      clusters: await this.targetClusters(request.clusters),
+      description: request.description,
+      caller,
+    });
+  }
+
+  /** Applies an earlier record's spec again, as a new record that says so. */
+  async rollback(
+    application: string,
+    serviceName: string,
+    recordId: string,
+    request: { clusters?: string[]; description?: string },
+    caller: Caller,
+  ): Promise<DeploymentRecord> {
+    const service = await this.deployable(application, serviceName);
+    const earlier = await this.getRecord(application, serviceName, recordId);
+    if (!earlier.spec) {
+      throw new InputError(
+        `deployment ${recordId} is a ${earlier.action}: there is no spec to roll back to`,
+      );
+    }
+    return this.record({
+      service,
+      action: 'rollback',
+      spec: earlier.spec,
+      version: earlier.version,
+      newVersion: false,
+      rollbackOf: earlier.id,
+      clusters: await this.targetClusters(
+        request.clusters ?? earlier.targets.map(t => t.cluster),
+      ),
+      description: request.description,
+      caller,
+    });
+  }
+
+  /** Scales the service to zero where it runs (`stop`), or back (`start`). */
+  async setRunning(
+    application: string,
+    serviceName: string,
+    running: boolean,
+    caller: Caller,
+  ): Promise<DeploymentRecord> {
+    const service = await this.deployable(application, serviceName);
+    const current = await this.currentRecord(application, serviceName);
+    if (!current?.spec || service.currentVersion === undefined) {
+      throw new ConflictError(
+        `Service "${application}/${serviceName}" has never been deployed`,
+      );
+    }
+    const version = await this.getVersion(
+      application,
+      serviceName,
+      service.currentVersion,
+    );
+    const spec = running ? version.spec : { ...version.spec, replicas: 0 };
+    const placed = await this.records.desired({
+      application,
+      service: serviceName,
+    });
+    return this.record({
+      service,
+      action: running ? 'start' : 'stop',
+      spec,
+      version: version.number,
+      newVersion: false,
+      clusters: await this.targetClusters(placed.map(p => p.cluster)),
+      caller,
+    });
+  }
+
+  /** Removes the service's objects from every cluster, then the service. */
+  async deleteService(
+    application: string,
+    serviceName: string,
+    caller: Caller,
+  ): Promise<DeploymentRecord | undefined> {
+    const service = await this.getService(application, serviceName);
+    const inFlight = await this.records.inFlight(application, serviceName);
+    if (inFlight?.action === 'delete') return inFlight;
+    const placed = await this.records.desired({
+      application,
+      service: serviceName,
+    });
+    if (!placed.length) {
+      await this.knex.transaction(async trx => {
+        await this.services.delete(application, serviceName, trx);
+        await this.audit.record(
+          {
+            actor: caller.actor,
+            action: 'service.delete',
+            targetKind: 'service',
+            targetName: `${application}/${serviceName}`,
+          },
+          trx,
+        );
+      });
+      return undefined;
+    }
+    // Every cluster that holds it, healthy or not: the others follow when they return.
+    const connections = await Promise.all(
+      [...new Set(placed.map(p => p.cluster))].map(name =>
+        this.clusters.connection(name),
+      ),
+    );
+    return this.record({
+      service,
+      action: 'delete',
+      clusters: connections,
+      newVersion: false,
+      caller,
+    });
+  }
+
+  history(
+    application: string,
+    service: string,
+    options: {
+      limit: number;
+      before?: string;
+      cluster?: string;
+      state?: DeploymentRecord['state'];
+    },
+  ): Promise<DeploymentPage> {
+    return this.records.list(application, service, options);
+  }
+
+  async getRecord(
+    application: string,
+    service: string,
+    id: string,
+  ): Promise<DeploymentRow> {
+    const record = await this.records.get(id);
+    if (
+      !record ||
+      record.application !== application ||
+      record.service !== service
+    ) {
+      throw new NotFoundError(
+        `Service "${application}/${service}" has no deployment ${id}`,
+      );
+    }
+    return record;
+  }
+
+  async events(
+    application: string,
+    service: string,
+    id: string,
+  ): Promise<DeploymentEvent[]> {
+    await this.getRecord(application, service, id);
+    return this.records.events(id);
+  }
+
+  // --- plans --------------------------------------------------------------
+
+  /**
+   * What a deploy would do, per target cluster, from a server-side dry run:
+   * nothing is applied. The spec comes from the request, a version, or a
+   * record (a rollback's plan).
+   */
+  async plan(
+    application: string,
+    serviceName: string,
+    request: DeployRequest & { deployment?: string },
+  ): Promise<ClusterPlan[]> {
+    const service = await this.getService(application, serviceName);
+    let spec: VersionSpec;
+    let version: number;
+    if (request.deployment) {
+      const record = await this.getRecord(
+        application,
+        serviceName,
+        request.deployment,
+      );
+      if (!record.spec) {
+        throw new InputError(`deployment ${record.id} has no spec`);
+      }
+      spec = record.spec;
+      version = record.version ?? 0;
+    } else {
+      const resolved = await this.resolveSpec(
+        application,
+        serviceName,
+        request,
+      );
+      spec = resolved.spec;
+      version = resolved.version ?? (await this.nextVersion(service));
+    }
+    const { objects } = this.renderer.render({
+      application,
+      service: serviceName,
+      version,
+      spec,
+    });
+    const clusters = await this.targetClusters(request.clusters);
+    return this.planOn(clusters, application, serviceName, objects);
+  }
+
+  /**
+   * Compares a record with another record (pure) or with what runs now on
+   * each of its clusters (`live`, a dry run like a plan).
+   */
+  async compare(
+    application: string,
+    serviceName: string,
+    id: string,
+    against: string,
+  ): Promise<{ objects?: PlannedObject[]; clusters?: ClusterPlan[] }> {
+    const record = await this.getRecord(application, serviceName, id);
+    const rendered = (r: DeploymentRow) =>
+      r.spec
+        ? this.renderer.render({
+            application,
+            service: serviceName,
+            version: r.version ?? 0,
+            spec: r.spec,
+          }).objects
+        : [];
+    if (against === 'live') {
+      const clusters = await this.targetClusters(
+        record.targets.map(t => t.cluster),
+        { skipUnhealthy: true },
+      );
+      return {
+        clusters: await this.planOn(
+          clusters,
+          application,
+          serviceName,
+          rendered(record),
+        ),
+      };
+    }
+    const other = await this.getRecord(application, serviceName, against);
+    return { objects: planAgainst(rendered(other), rendered(record)) };
+  }
+
+  // --- status -------------------------------------------------------------
+
+  /** From the watch caches and the database only: never a cluster call. */
+  async status(application: string, serviceName: string): Promise<ServiceStatus> {
+    await this.getService(application, serviceName);
+    const [placed, inFlight] = await Promise.all([
+      this.records.desired({ application, service: serviceName }),
+      this.records.inFlight(application, serviceName),
+    ]);
+    const targets = await this.records.targetsOf(placed.map(p => p.deploymentId));
+    const clusters = await Promise.all(
+      placed.map(async p => {
+        const status = this.clusterStatus(p, targets);
+        const drift = await this.driftOf(
+          p.cluster,
+          application,
+          serviceName,
+          p.deploymentId,
+        );
+        return drift.length ? { ...status, drift } : status;
+      }),
+    );
+    return {
+      application,
+      service: serviceName,
+      state: deriveApplicationState(clusters.map(c => c.state)),
+      clusters: clusters.sort((a, b) => a.cluster.localeCompare(b.cluster)),
+      inFlight: inFlight?.id,
+    };
+  }
+
+  async applicationStatus(application: string): Promise<ApplicationStatus> {
+    const app = await this.applications.get(application);
+    if (!app) throw new NotFoundError(`No application named "${application}"`);
+    const [services, placed] = await Promise.all([
+      this.services.list({ application }),
+      this.records.desired({ application }),
+    ]);
+    const targets = await this.records.targetsOf([
+      ...new Set(placed.map(p => p.deploymentId)),
+    ]);
+    const statuses = services.map(service => {
+      const clusters = placed
+        .filter(p => p.service === service.name)
+        .map(p => this.clusterStatus(p, targets))
+        .sort((a, b) => a.cluster.localeCompare(b.cluster));
+      return {
+        application,
+        service: service.name,
+        state: deriveApplicationState(clusters.map(c => c.state)),
+        clusters,
+      };
+    });
+    return {
+      application,
+      state: deriveApplicationState(
+        statuses.flatMap(s => s.clusters.map(c => c.state)),
+      ),
+      services: statuses,
+    };
+  }
+
+  /**
+   * The cache's view, except where the desired record could not even be
+   * applied: then the cluster does not run what it should, whatever the
+   * older pods do, and the apply error is the reason.
+   */
+  private clusterStatus(
+    placement: { cluster: string; application: string; service: string; deploymentId: string },
+    targets: Map<string, DeploymentTarget[]>,
+  ): ServiceClusterStatus {
+    const status = this.live.serviceStatus(
+      placement.cluster,
+      placement.application,
+      placement.service,
+    );
+    const target = targets
+      .get(placement.deploymentId)
+      ?.find(t => t.cluster === placement.cluster);
+    if (target?.state === 'failed' && target.reason === 'ApplyFailed') {
+      return {
+        ...status,
+        state: 'failed',
+        reason: target.reason,
+        message: target.message,
+      };
+    }
+    return status;
+  }
+
+  /** The service's status with the clusters' names only: for signals. */
+  async statusForSignal(
+    application: string,
+    serviceName: string,
+  ): Promise<ServiceStatus | undefined> {
+    try {
+      return await this.status(application, serviceName);
+    } catch {
+      return undefined;
+    }
+  }
+
+  // --- internals ----------------------------------------------------------
+
+  private async deployable(
+    application: string,
+    name: string,
+  ): Promise<Service> {
+    const service = await this.getService(application, name);
+    if (service.desiredState === 'deleting') {
+      throw new ConflictError(
+        `Service "${application}/${name}" is being deleted`,
+      );
+    }
+    return service;
+  }
+
+  private async resolveSpec(
+    application: string,
+    service: string,
+    source: SpecSource,
+  ): Promise<{ spec: VersionSpec; version?: number }> {
+    if ((source.spec === undefined) === (source.version === undefined)) {
+      throw new InputError('spec or version: give exactly one of them');
+    }
+    if (source.version !== undefined) {
+      const version = await this.getVersion(
+        application,
+        service,
+        source.version,
+      );
+      return { spec: version.spec, version: version.number };
+    }
+    const spec = validateVersionSpec(source.spec, 'spec');
+    // Equal to the current version: deploy that version, no new one.
+    const current = await this.services.get(application, service);
+    if (current?.currentVersion !== undefined) {
+      const version = await this.services.getVersion(
+        application,
+        service,
+        current.currentVersion,
+      );
+      if (version && JSON.stringify(version.spec) === JSON.stringify(spec)) {
+        return { spec, version: version.number };
+      }
+    }
+    return { spec };
+  }
+
+  private async nextVersion(service: Service): Promise<number> {
+    const [latest] = await this.services.listVersions(
+      service.application,
+      service.name,
+      { limit: 1 },
+    );
+    return (latest?.number ?? 0) + 1;
+  }
+
+  /** The requested clusters (each must be healthy), or every healthy one. */
+  private async targetClusters(
+    requested: string[] | undefined,
+    options?: { skipUnhealthy?: boolean },
+  ): Promise<ClusterConnection[]> {
+    const healthy = await this.clusters.healthyConnections();
+    if (requested === undefined) {
+      if (!healthy.length) {
+        throw new ConflictError(
+          'No healthy cluster can receive the deployment',
+        );
+      }
+      return healthy;
+    }
+    const unique = [...new Set(requested)];
+    const missing = unique.filter(c => !healthy.some(h => h.name === c));
+    if (missing.length && !options?.skipUnhealthy) {
+      throw new ConflictError(
+        `clusters: ${missing.join(', ')} ${
+          missing.length === 1 ? 'is' : 'are'
+        } not registered or not healthy; only healthy clusters receive deployments`,
+      );
+    }
+    return healthy.filter(h => unique.includes(h.name));
+  }
+
+  private async planOn(
+    clusters: ClusterConnection[],
+    application: string,
+    service: string,
+    objects: KubernetesObject[],
+  ): Promise<ClusterPlan[]> {
+    const limit = pLimit(CLUSTER_CONCURRENCY);
+    return Promise.all(
+      clusters.map(cluster =>
+        limit(() =>
+          planCluster({
+            kube: this.kube,
+            owned: this.owned,
+            cluster,
+            namespace: application,
+            service,
+            desired: objects,
+          }),
+        ),
+      ),
+    );
+  }
+
+  private async currentRecord(
+    application: string,
+    service: string,
+  ): Promise<DeploymentRow | undefined> {
+    const placed = await this.records.desired({ application, service });
+    const ids = [...new Set(placed.map(p => p.deploymentId))];
+    const records = (
+      await Promise.all(ids.map(id => this.records.get(id)))
+    ).filter((r): r is DeploymentRow => Boolean(r?.spec));
+    records.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return records[0];
+  }
+
+  /** Checks that referenced public services run on every target cluster. */
+  private async checkReferences(
+    application: string,
+    spec: VersionSpec,
+    clusters: ClusterConnection[],
+  ): Promise<void> {
+    for (const [index, reference] of (spec.references ?? []).entries()) {
+      const field = `spec.references[${index}]`;
+      const target = await this.services.get(
+        reference.application,
+        reference.service,
+      );
+      if (!target) {
+        throw new InputError(
+          `${field}: no service "${reference.application}/${reference.service}"`,
+        );
+      }
+      if (!target.public && reference.application !== application) {
+        throw new InputError(
+          `${field}: service "${reference.application}/${reference.service}" is not public`,
+        );
+      }
+      const notRunning = clusters
+        .map(c => ({
+          cluster: c.name,
+          status: this.live.serviceStatus(
+            c.name,
+            reference.application,
+            reference.service,
+          ),
+        }))
+        .filter(s => s.status.state !== 'running');
+      if (notRunning.length) {
+        throw new ConflictError(
+          `${field}: service "${reference.application}/${
+            reference.service
+          }" does not run on ${notRunning
+            .map(
+              s =>
+                `cluster ${s.cluster} (${s.status.state}${
+                  s.status.reason ? `: ${s.status.reason}` : ''
+                })`,
+            )
+            .join(', ')}`,
+        );
+      }
+    }
+  }
+
+  /** Refuses names that another service of the application renders. */
+  private async checkNames(
+    application: string,
+    serviceName: string,
+    objects: KubernetesObject[],
+  ): Promise<void> {
+    const mine = new Set(objects.map(o => `${o.kind}/${o.metadata?.name}`));
+    const others = (await this.services.list({ application })).filter(
+      s => s.name !== serviceName && s.currentVersion !== undefined,
+    );
+    for (const other of others) {
+      const version = await this.services.getVersion(
+        application,
+        other.name,
+        other.currentVersion!,
+      );
+      if (!version) continue;
+      let theirs: KubernetesObject[];
+      try {
+        theirs = this.renderer.render({
+          application,
+          service: other.name,
+          version: version.number,
+          spec: version.spec,
+        }).objects;
+      } catch {
+        continue; // a template that changed since: the engine will say
+      }
+      const clash = theirs.find(o => mine.has(`${o.kind}/${o.metadata?.name}`));
+      if (clash) {
+        throw new ConflictError(
+          `${clash.kind} "${clash.metadata?.name}": name already used by service "${other.name}"`,
+        );
+      }
+    }
+  }
+
+  private async record(input: {
+    service: Service;
+    action: DeploymentAction;
+    spec?: VersionSpec;
+    version?: number;
+    newVersion: boolean;
+    rollbackOf?: string;
+    clusters: ClusterConnection[];
+    description?: string;
+    caller: Caller;
+  }): Promise<DeploymentRecord> {
+    const { service, spec, action, caller } = input;
+    const application = service.application;
+    const id = randomUUID();
+    let rendered: { objects: KubernetesObject[]; specHash: string } | undefined;
+    if (spec) {
+      const version = input.version ?? (await this.nextVersion(service));
+      rendered = this.renderer.render({
+        application,
+        service: service.name,
+        version,
+        spec,
+      });
+      await this.checkNames(application, service.name, rendered.objects);
+      await this.checkReferences(application, spec, input.clusters);
+    }
+    const previous = await this.currentRecord(application, service.name);
+    const previousObjects = previous?.spec
+      ? this.renderer.render({
+          application,
+          service: service.name,
+          version: previous.version ?? 0,
+          spec: previous.spec,
+        }).objects
+      : [];
+    const summary =
+      action === 'delete'
+        ? 'delete the service'
+        : summarizeChanges(
+            planAgainst(previousObjects, rendered?.objects ?? []).flatMap(
+              o => o.changes,
+            ),
+          ) || 'no changes';
+
+    const record = await this.knex.transaction(async trx => {
+      // The record first: its in-flight row is the lock, so a concurrent
+      // deploy gets a 409 naming this one before it numbers a version.
+      await this.records.insert(
+        {
+          id,
+          application,
+          service: service.name,
+          action,
+          version: input.version,
+          spec,
+          previousSpec: previous?.spec,
+          rollbackOf: input.rollbackOf,
+          createdBy: caller.actor,
+          description: input.description,
+          summary,
+          clusters: input.clusters.map(c => c.name),
+        },
+        trx,
+      );
+      let version = input.version;
+      if (spec && input.newVersion) {
+        version = (
+          await this.services.addVersion(
+            application,
+            service.name,
+            spec,
+            caller.actor,
+            trx,
+          )
+        ).number;
+      }
+      if (spec) {
+        // The version number is on the pod template, so the hash is of the final render.
+        const { specHash } = this.renderer.render({
+          application,
+          service: service.name,
+          version: version!,
+          spec,
+        });
+        await this.records.setVersion(id, version!, specHash, trx);
+      }
+      await this.services.update(
+        application,
+        service.name,
+        {
+          currentVersion: action === 'delete' ? undefined : version,
+          desiredState:
+            action === 'delete'
+              ? 'deleting'
+              : action === 'stop'
+              ? 'stopped'
+              : 'running',
+        },
+        trx,
+      );
+      await this.reconcileStatus.restartTarget(
+        WORKLOAD_DOMAIN,
+        workloadTarget(application, service.name),
+        'pending',
+        trx,
+      );
+      await this.audit.record(
+        {
+          actor: caller.actor,
+          action: `service.${action}`,
+          targetKind: 'service',
+          targetName: `${application}/${service.name}`,
+          details: {
+            deployment: id,
+            version,
+            clusters: input.clusters.map(c => c.name),
+            ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+          },
+        },
+        trx,
+      );
+      return this.records.get(id, trx);
+    });
+    this.tracker.started({ id, application, service: service.name });
+    this.reconciler.wakeSoon({
+      domain: WORKLOAD_DOMAIN,
+      target: workloadTarget(application, service.name),
+      clusters: input.clusters.map(c => c.name),
+      retryNow: true,
+    });
+    this.logger.info(
+      `Deployment ${id}: ${action} of ${application}/${service.name} by ${
+        caller.actor
+      } on ${input.clusters.map(c => c.name).join(', ')}`,
+    );
+    return record!;
+  }
+
+  /** Drift of a service on a cluster: its live Deployment against the one its record rendered. */
+  private async driftOf(
+    cluster: string,
+    application: string,
+    service: string,
+    deploymentId: string,
+  ): Promise<string[]> {
+    if (!this.renderedDeployments.has(deploymentId)) {
+      const record = await this.records.get(deploymentId);
+      const deployment = record?.spec
+        ? (this.renderer
+            .render({
+              application,
+              service,
+              version: record.version ?? 0,
+              spec: record.spec,
+            })
+            .objects.find(o => o.kind === 'Deployment') as
+            | V1Deployment
+            | undefined)
+        : undefined;
+      if (this.renderedDeployments.size > 5000)
+        this.renderedDeployments.clear();
+      this.renderedDeployments.set(deploymentId, deployment);
+    }
+    const desired = this.renderedDeployments.get(deploymentId);
+    if (!desired) return [];
+    const live = this.live.liveDeployment(cluster, application, service);
+    // Not applied yet or not seen yet: a rollout, not drift. A Deployment
+    // deleted by hand shows as stopped and is re-created by the next pass.
+    if (
+      !live ||
+      live.metadata?.annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] !==
+        deploymentId
+    ) {
+      return [];
+    }
+    return detectDrift(desired, live as V1Deployment);
+  }
+}

@@ -1,0 +1,345 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  APP_PLATFORM_ANNOTATIONS,
+  DeploymentEvent,
+  DeploymentRecord,
+  ServiceClusterStatus,
+} from '@internal/plugin-app-platform-common';
+import { metrics } from '@opentelemetry/api';
+import { DeploymentRow, DeploymentStore } from './DeploymentStore';
+import { WorkloadListener } from './ServiceWorkloads';
+
+/** What the tracker reads of the live state: the status caches. */
+export type LiveStatusSource = {
+  serviceStatus(
+    cluster: string,
+    namespace: string,
+    service: string,
+  ): ServiceClusterStatus;
+  liveDeployment(
+    cluster: string,
+    namespace: string,
+    service: string,
+  ): { metadata?: { annotations?: Record<string, string> } } | undefined;
+  serviceEvents(
+    cluster: string,
+    namespace: string,
+    service: string,
+  ): ReadonlyArray<{
+    metadata?: { uid?: string };
+    type?: string;
+    reason?: string;
+    message?: string;
+    count?: number;
+    involvedObject?: { kind?: string; name?: string };
+    lastTimestamp?: Date | string;
+    eventTime?: Date | string;
+    firstTimestamp?: Date | string;
+    metadata_creationTimestamp?: never;
+  }>;
+};
+
+/** Told when a record changes, e.g. to signal browsers. */
+export type RecordListener = (record: {
+  id: string;
+  application: string;
+  service: string;
+  state: DeploymentRecord['state'];
+}) => void;
+
+const meter = metrics.getMeter('app-platform');
+const deploysCounter = meter.createCounter('app_platform_deploys', {
+  description: 'Deployment records finished, by action and result',
+});
+const settleDuration = meter.createHistogram(
+  'app_platform_deploy_settle_duration',
+  {
+    description: 'Time from a deployment record to its last cluster settling',
+    unit: 's',
+  },
+);
+
+/** Status reasons that say nothing about the rollout itself: wait for the cluster. */
+const NOT_ROLLOUT_REASONS = new Set(['ClusterUnavailable', 'Syncing']);
+
+function toMillis(value: Date | string | undefined): number {
+  if (value === undefined) return 0;
+  return new Date(value).getTime();
+}
+
+/**
+ * Moves deployment records along: a target the engine applied becomes
+ * `succeeded` when the cluster's watch cache shows the record's version
+ * running (or stopped, for a stop), and `failed` with the cache's reason
+ * (ImagePullBackOff, CrashLoopBackOff, …); a record ends when every target
+ * has. It is driven by the caches' change notifications, by the engine
+ * (`applied`/`failed`) and by `sweep` on every reconcile pass, which also
+ * resumes records after a restart and fails those past their deadline.
+ * Every step is a conditional database update, so two replicas agree.
+ */
+export class DeploymentTracker implements WorkloadListener {
+  /** application/service of records in flight, so a pod change costs no query when none is. */
+  private readonly inFlight = new Map<string, string>();
+  private readonly listeners = new Set<RecordListener>();
+
+  private constructor(
+    private readonly store: DeploymentStore,
+    private readonly live: LiveStatusSource,
+    private readonly logger: LoggerService,
+    private readonly deadlineMs: number,
+  ) {}
+
+  static create(options: {
+    store: DeploymentStore;
+    live: LiveStatusSource;
+    logger: LoggerService;
+    deadlineMs: number;
+  }): DeploymentTracker {
+    return new DeploymentTracker(
+      options.store,
+      options.live,
+      options.logger,
+      options.deadlineMs,
+    );
+  }
+
+  onRecordChange(listener: RecordListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A record was written: watch its service from now on. */
+  started(record: { id: string; application: string; service: string }) {
+    this.inFlight.set(`${record.application}/${record.service}`, record.id);
+    this.notify({ ...record, state: 'deploying' });
+  }
+
+  /** The caches saw a change of these services on a cluster. */
+  async servicesChanged(
+    cluster: string,
+    keys: ReadonlyArray<{ namespace: string; service: string }>,
+  ): Promise<void> {
+    for (const key of keys) {
+      const id = this.inFlight.get(`${key.namespace}/${key.service}`);
+      if (!id) continue;
+      const record = await this.store.get(id);
+      if (record) await this.evaluate(record, [cluster]);
+    }
+  }
+
+  /** Re-reads every record in flight: after a restart, and on every pass. */
+  async sweep(): Promise<void> {
+    const records = await this.store.listInFlight();
+    this.inFlight.clear();
+    for (const record of records) {
+      this.inFlight.set(`${record.application}/${record.service}`, record.id);
+    }
+    for (const record of records) {
+      if (Date.now() - toMillis(record.createdAt) > this.deadlineMs) {
+        await this.store.failUnsettled(
+          record.id,
+          'DeadlineExceeded',
+          `not settled within ${Math.round(this.deadlineMs / 1000)} s`,
+        );
+        await this.complete(record);
+        continue;
+      }
+      await this.evaluate(
+        record,
+        record.targets.map(t => t.cluster),
+      );
+    }
+  }
+
+  async applied(record: DeploymentRow, cluster: string): Promise<void> {
+    const changed = await this.store.updateTarget(
+      record.id,
+      cluster,
+      record.spec?.serviceType === 'ExternalName'
+        ? { state: 'succeeded' }
+        : { state: 'deploying' },
+      { reopen: true },
+    );
+    if (changed) {
+      await this.store.addEvents(record.id, [
+        this.platformEvent(cluster, 'Applied', 'Normal', 'objects applied'),
+      ]);
+    }
+    await this.evaluate(record, [cluster]);
+  }
+
+  async failed(
+    record: DeploymentRow,
+    cluster: string,
+    reason: string,
+  ): Promise<void> {
+    const changed = await this.store.updateTarget(record.id, cluster, {
+      state: 'failed',
+      reason: 'ApplyFailed',
+      message: reason,
+    });
+    if (changed) {
+      await this.store.addEvents(record.id, [
+        this.platformEvent(cluster, 'ApplyFailed', 'Warning', reason),
+      ]);
+    }
+    await this.complete(record);
+  }
+
+  async removed(record: DeploymentRow, cluster: string): Promise<void> {
+    if (
+      await this.store.updateTarget(record.id, cluster, { state: 'succeeded' })
+    ) {
+      await this.store.addEvents(record.id, [
+        this.platformEvent(cluster, 'Removed', 'Normal', 'objects removed'),
+      ]);
+    }
+    await this.complete(record);
+  }
+
+  private async evaluate(
+    record: DeploymentRow,
+    clusters: string[],
+  ): Promise<void> {
+    for (const cluster of clusters) {
+      const target = record.targets.find(t => t.cluster === cluster);
+      // Only what the engine applied, and rollout failures that may still recover.
+      if (
+        !target ||
+        !(
+          target.state === 'deploying' ||
+          (target.state === 'failed' &&
+            target.reason !== 'ApplyFailed' &&
+            target.reason !== 'DeadlineExceeded')
+        )
+      ) {
+        continue;
+      }
+      if (record.action === 'delete') continue;
+      const live = this.live.liveDeployment(
+        cluster,
+        record.application,
+        record.service,
+      );
+      if (
+        live?.metadata?.annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] !==
+        record.id
+      ) {
+        continue; // the cache has not seen this record's objects yet
+      }
+      const status = this.live.serviceStatus(
+        cluster,
+        record.application,
+        record.service,
+      );
+      if (status.reason && NOT_ROLLOUT_REASONS.has(status.reason)) continue;
+      const wantsStopped = record.spec?.replicas === 0;
+      let change:
+        | { state: 'succeeded' | 'failed'; reason?: string; message?: string }
+        | undefined;
+      if (status.state === 'running' && !wantsStopped) {
+        change = { state: 'succeeded' };
+      } else if (status.state === 'stopped' && wantsStopped) {
+        change = { state: 'succeeded' };
+      } else if (status.state === 'failed') {
+        change = {
+          state: 'failed',
+          reason: status.reason ?? 'Failed',
+          message: status.message,
+        };
+      }
+      await this.copyEvents(record, cluster);
+      if (!change) continue;
+      const changed = await this.store.updateTarget(
+        record.id,
+        cluster,
+        change,
+        {
+          reopen: true,
+        },
+      );
+      if (changed) {
+        await this.store.addEvents(record.id, [
+          this.platformEvent(
+            cluster,
+            change.state === 'succeeded' ? 'Succeeded' : change.reason!,
+            change.state === 'succeeded' ? 'Normal' : 'Warning',
+            change.state === 'succeeded'
+              ? `${status.readyReplicas}/${status.desiredReplicas} ready`
+              : change.message ?? change.reason!,
+          ),
+        ]);
+      }
+    }
+    await this.complete(record);
+  }
+
+  /** Keeps the cluster's events about the service in the record's timeline. */
+  private async copyEvents(record: DeploymentRow, cluster: string) {
+    const since = toMillis(record.createdAt) - 1000;
+    const events: Array<DeploymentEvent & { key?: string }> = [];
+    for (const e of this.live.serviceEvents(
+      cluster,
+      record.application,
+      record.service,
+    )) {
+      const at = toMillis(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp);
+      if (at < since) continue;
+      events.push({
+        at: new Date(at || Date.now()).toISOString(),
+        cluster,
+        type: e.type === 'Warning' ? 'Warning' : 'Normal',
+        reason: e.reason ?? 'Event',
+        object: e.involvedObject
+          ? `${e.involvedObject.kind}/${e.involvedObject.name}`
+          : undefined,
+        message: e.message ?? '',
+        source: 'kubernetes',
+        key: `${cluster}:${e.metadata?.uid}:${e.count ?? 1}`.slice(0, 128),
+      });
+    }
+    await this.store.addEvents(record.id, events);
+  }
+
+  private async complete(record: DeploymentRow): Promise<void> {
+    const state = await this.store.completeIfSettled(record.id);
+    if (!state) return;
+    const key = `${record.application}/${record.service}`;
+    if (this.inFlight.get(key) === record.id) this.inFlight.delete(key);
+    deploysCounter.add(1, { action: record.action, result: state });
+    settleDuration.record((Date.now() - toMillis(record.createdAt)) / 1000, {
+      action: record.action,
+      result: state,
+    });
+    this.logger.info(
+      `Deployment ${record.id} (${record.action} of ${key}) ${state}`,
+    );
+    this.notify({ ...record, state });
+  }
+
+  private notify(record: Parameters<RecordListener>[0]) {
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.logger.warn(`Record listener failed: ${error}`);
+      }
+    }
+  }
+
+  private platformEvent(
+    cluster: string,
+    reason: string,
+    type: 'Normal' | 'Warning',
+    message: string,
+  ): DeploymentEvent {
+    return {
+      at: new Date().toISOString(),
+      cluster,
+      type,
+      reason,
+      message,
+      source: 'platform',
+    };
+  }
+}

@@ -1,0 +1,383 @@
+import { ConflictError } from '@backstage/errors';
+import {
+  APP_PLATFORM_ANNOTATIONS,
+  APP_PLATFORM_LABELS,
+} from '@internal/plugin-app-platform-common';
+import { KubernetesObject } from '@kubernetes/client-node';
+import { Knex } from 'knex';
+import {
+  ClusterConnection,
+  describeKubeError,
+  KubeClients,
+} from '../kube/KubeClients';
+import { ObjectRef, OwnedObjects } from '../ownership/OwnedObjects';
+import {
+  ObservedTarget,
+  ReconcileDomain,
+  ReconcileScope,
+} from '../reconcile/ReconcileDomain';
+import { DeploymentRow, DeploymentStore } from './DeploymentStore';
+import { SERVICE_COMPONENT, VersionRenderer } from './VersionRenderer';
+
+export const WORKLOAD_DOMAIN = 'service-workload';
+
+/** The kinds a version renders to, in creation order; deletion goes in reverse. */
+export const WORKLOAD_KINDS: ReadonlyArray<{
+  apiVersion: string;
+  kind: string;
+}> = [
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+];
+
+/** `application/service`: the reconcile target of a service. */
+export function workloadTarget(application: string, service: string): string {
+  return `${application}/${service}`;
+}
+
+function parseTarget(target: string): { application: string; service: string } {
+  const [application, service] = target.split('/');
+  return { application, service };
+}
+
+function refOf(object: KubernetesObject): ObjectRef {
+  return {
+    apiVersion: object.apiVersion!,
+    kind: object.kind!,
+    name: object.metadata!.name!,
+    namespace: object.metadata?.namespace,
+  };
+}
+
+/** Hears what the engine did, so the record moves on at once. */
+export type WorkloadListener = {
+  applied(record: DeploymentRow, cluster: string): Promise<void>;
+  failed(record: DeploymentRow, cluster: string, reason: string): Promise<void>;
+  removed(record: DeploymentRow, cluster: string): Promise<void>;
+};
+
+/**
+ * The deploy engine as a reconcile domain: every service runs, on each
+ * cluster, the spec of the record `service_clusters` names for it. A pass
+ * lists our services' Deployments and Services once per cluster; a service is
+ * in sync when they carry the record's spec hash and id. Converging applies
+ * the rendered objects with server-side apply in creation order, then removes
+ * objects of the service that the version no longer renders (reverse order).
+ * A record of action `delete` wants nothing of the service on the cluster.
+ * Objects whose name another service of the namespace holds are refused.
+ */
+export class ServiceWorkloads implements ReconcileDomain {
+  readonly name = WORKLOAD_DOMAIN;
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly store: DeploymentStore,
+    private readonly kube: KubeClients,
+    private readonly owned: OwnedObjects,
+    private readonly renderer: VersionRenderer,
+    private readonly listener: WorkloadListener,
+    private readonly onSettle?: () => Promise<void>,
+  ) {}
+
+  static create(options: {
+    knex: Knex;
+    store: DeploymentStore;
+    kube: KubeClients;
+    owned: OwnedObjects;
+    renderer: VersionRenderer;
+    listener: WorkloadListener;
+    /** After every pass, e.g. to re-check records in flight. */
+    onSettle?: () => Promise<void>;
+  }): ServiceWorkloads {
+    return new ServiceWorkloads(
+      options.knex,
+      options.store,
+      options.kube,
+      options.owned,
+      options.renderer,
+      options.listener,
+      options.onSettle,
+    );
+  }
+
+  /**
+   * A service being deleted goes once no cluster holds anything of it and
+   * its delete record has ended (its history goes with it; the audit trail
+   * keeps who deleted it).
+   */
+  async settle(): Promise<void> {
+    await this.onSettle?.();
+    const gone = await this.knex('services')
+      .where({ desired_state: 'deleting' })
+      .whereNotExists(
+        this.knex('service_clusters')
+          .whereRaw('service_clusters.application = services.application')
+          .andWhereRaw('service_clusters.service = services.name'),
+      )
+      .whereNotExists(
+        this.knex('deployments')
+          .whereRaw('deployments.application = services.application')
+          .andWhereRaw('deployments.service = services.name')
+          .andWhere('deployments.in_flight', 1),
+      )
+      .select('application', 'name');
+    for (const service of gone) {
+      await this.knex('services')
+        .where({
+          application: service.application,
+          name: service.name,
+          desired_state: 'deleting',
+        })
+        .delete();
+    }
+  }
+
+  private selector(application?: string, service?: string): string {
+    return [
+      this.owned.selector(),
+      `${APP_PLATFORM_LABELS.component}=${SERVICE_COMPONENT}`,
+      ...(application
+        ? [`${APP_PLATFORM_LABELS.application}=${application}`]
+        : []),
+      ...(service ? [`${APP_PLATFORM_LABELS.service}=${service}`] : []),
+    ].join(',');
+  }
+
+  async observe(
+    cluster: ClusterConnection,
+    scope: ReconcileScope,
+  ): Promise<ObservedTarget[]> {
+    const only = scope.target ? parseTarget(scope.target) : undefined;
+    const desired = await this.store.desired({
+      cluster: cluster.name,
+      application: only?.application,
+      service: only?.service,
+    });
+    const records = new Map<string, DeploymentRow>();
+    for (const row of desired) {
+      if (!records.has(row.deploymentId)) {
+        const record = await this.store.get(row.deploymentId);
+        if (record) records.set(row.deploymentId, record);
+      }
+    }
+    const selector = this.selector(only?.application, only?.service);
+    const [deployments, services] = await this.kube.call(
+      cluster,
+      'list service workloads',
+      ({ apps, core }) =>
+        Promise.all([
+          apps.listDeploymentForAllNamespaces({ labelSelector: selector }),
+          core.listServiceForAllNamespaces({ labelSelector: selector }),
+        ]),
+    );
+    const annotationsByTarget = (items: KubernetesObject[]) =>
+      new Map(
+        items.map(item => [
+          workloadTarget(
+            item.metadata!.namespace!,
+            item.metadata!.labels![APP_PLATFORM_LABELS.service],
+          ),
+          item.metadata?.annotations ?? {},
+        ]),
+      );
+    const liveDeployments = annotationsByTarget(deployments.items);
+    // A version's own Service is named after it; ExternalName references are extra.
+    const liveServices = annotationsByTarget(
+      services.items.filter(
+        s =>
+          s.metadata?.name ===
+          s.metadata?.labels?.[APP_PLATFORM_LABELS.service],
+      ),
+    );
+    const liveTargets = new Set([
+      ...annotationsByTarget(deployments.items).keys(),
+      ...annotationsByTarget(services.items).keys(),
+    ]);
+
+    const inSyncWith = (
+      annotations: Record<string, string> | undefined,
+      record: DeploymentRow,
+    ) =>
+      annotations?.[APP_PLATFORM_ANNOTATIONS.specHash] === record.specHash &&
+      annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] === record.id;
+
+    const observed: ObservedTarget[] = [];
+    for (const row of desired) {
+      const target = workloadTarget(row.application, row.service);
+      const record = records.get(row.deploymentId);
+      liveTargets.delete(target);
+      if (!record || record.action === 'delete') {
+        observed.push({
+          target,
+          desired: 'absent',
+          inSync: !liveDeployments.has(target) && !liveServices.has(target),
+        });
+        continue;
+      }
+      const hasDeployment = record.spec?.serviceType !== 'ExternalName';
+      observed.push({
+        target,
+        desired: 'present',
+        inSync:
+          inSyncWith(liveServices.get(target), record) &&
+          (!hasDeployment || inSyncWith(liveDeployments.get(target), record)),
+      });
+    }
+    // Workloads of ours that no record wants on this cluster: orphans.
+    for (const target of liveTargets) {
+      observed.push({ target, desired: 'absent', inSync: false });
+    }
+    return observed;
+  }
+
+  async converge(
+    cluster: ClusterConnection,
+    target: ObservedTarget,
+  ): Promise<void> {
+    const { application, service } = parseTarget(target.target);
+    // Decide on fresh data: the observation may be a whole pass old.
+    const [row] = await this.store.desired({
+      application,
+      service,
+      cluster: cluster.name,
+    });
+    const record = row ? await this.store.get(row.deploymentId) : undefined;
+    if (!record || record.action === 'delete' || !record.spec) {
+      await this.removeAll(cluster, application, service);
+      if (record) {
+        await this.store.forgetCluster(
+          application,
+          service,
+          cluster.name,
+          record.id,
+        );
+        await this.listener.removed(record, cluster.name);
+      }
+      return;
+    }
+    await this.store.updateTarget(record.id, cluster.name, {
+      state: 'applying',
+    });
+    try {
+      const { objects } = this.renderer.render({
+        application,
+        service,
+        version: record.version ?? 0,
+        spec: record.spec,
+        deploymentId: record.id,
+      });
+      for (const object of objects) {
+        await this.refuseOtherService(cluster, object, service);
+        await this.owned.ensure(cluster, object);
+      }
+      await this.prune(cluster, application, service, objects);
+    } catch (error) {
+      await this.listener.failed(
+        record,
+        cluster.name,
+        describeKubeError(error),
+      );
+      throw error;
+    }
+    await this.listener.applied(record, cluster.name);
+  }
+
+  /** A name another service of the namespace holds stays that service's. */
+  private async refuseOtherService(
+    cluster: ClusterConnection,
+    object: KubernetesObject,
+    service: string,
+  ): Promise<void> {
+    const live = await this.owned.read(cluster, refOf(object));
+    if (!live || this.owned.ownershipOf(live) !== 'ours') return;
+    const holder = live.metadata?.labels?.[APP_PLATFORM_LABELS.service];
+    if (holder !== service) {
+      throw new ConflictError(
+        `${object.kind} "${object.metadata?.name}" on cluster ${
+          cluster.name
+        }: name already used by ${
+          holder
+            ? `service "${holder}"`
+            : `the application's namespace template`
+        }`,
+      );
+    }
+  }
+
+  private async listOurs(
+    cluster: ClusterConnection,
+    application: string,
+    service: string,
+  ): Promise<KubernetesObject[]> {
+    const selector = this.selector(application, service);
+    return this.kube.call(
+      cluster,
+      'list service objects',
+      async ({ objects }) => {
+        const lists = await Promise.all(
+          WORKLOAD_KINDS.map(({ apiVersion, kind }) =>
+            objects
+              .list(
+                apiVersion,
+                kind,
+                application,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                selector,
+              )
+              .then(list =>
+                list.items.map(item => ({ ...item, apiVersion, kind })),
+              ),
+          ),
+        );
+        return lists.flat();
+      },
+    );
+  }
+
+  /** Removes what the version no longer renders, newest kinds first. */
+  private async prune(
+    cluster: ClusterConnection,
+    application: string,
+    service: string,
+    keep: KubernetesObject[],
+  ): Promise<void> {
+    const wanted = new Set(keep.map(o => `${o.kind}/${o.metadata?.name}`));
+    // A claim holds data: it goes with the service, not with a version.
+    const stale = (await this.listOurs(cluster, application, service)).filter(
+      o =>
+        o.kind !== 'PersistentVolumeClaim' &&
+        !wanted.has(`${o.kind}/${o.metadata?.name}`),
+    );
+    await this.removeInOrder(cluster, stale);
+  }
+
+  private async removeAll(
+    cluster: ClusterConnection,
+    application: string,
+    service: string,
+  ): Promise<void> {
+    await this.removeInOrder(
+      cluster,
+      await this.listOurs(cluster, application, service),
+    );
+  }
+
+  private async removeInOrder(
+    cluster: ClusterConnection,
+    objects: KubernetesObject[],
+  ): Promise<void> {
+    const rank = (o: KubernetesObject) =>
+      WORKLOAD_KINDS.findIndex(k => k.kind === o.kind);
+    const ordered = [...objects].sort((a, b) => rank(b) - rank(a));
+    for (const object of ordered) {
+      await this.owned.remove(cluster, refOf(object));
+    }
+  }
+}

@@ -1,0 +1,326 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  applicationReadPermission,
+  serviceCreatePermission,
+  serviceDeletePermission,
+  serviceDeployPermission,
+  serviceRollbackPermission,
+  serviceUpdatePermission,
+  VersionSpec,
+} from '@internal/plugin-app-platform-common';
+import { ApplicationService } from '../applications/ApplicationService';
+import { actorOf, authorizeResource } from '../permissions/authorizeRequest';
+import { AppPlatformRouter } from '../router';
+import { DeployService } from './DeployService';
+
+const DEFAULT_PAGE = 20;
+
+/**
+ * `/applications/{name}/services/...`: services, versions, plans, deployment
+ * records, rollback, stop/start/delete and live status. Reads need
+ * `app-platform.application.read` on the application; changes need the
+ * service permissions on the service (`<application>/<service>`), whose
+ * owner is the application's owner.
+ */
+export function registerServiceRoutes(options: {
+  deployments: DeployService;
+  applications: ApplicationService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  /** Applies a policy decision to an application (the plugin's owner rules). */
+  isAllowedOnApplication: (
+    decision: PolicyDecision,
+    resource: { owner: string },
+  ) => boolean;
+  /** Applies a policy decision to a service (owned by its application's owner). */
+  isAllowedOnService: (
+    decision: PolicyDecision,
+    resource: { owner: string },
+  ) => boolean;
+}) {
+  const { deployments, applications, httpAuth, permissions } = options;
+
+  /** 404 for an unknown application first, then the permission on it. */
+  async function onApplication(
+    req: Parameters<HttpAuthService['credentials']>[0],
+    name: string,
+    permission: ResourcePermission,
+  ) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const application = await applications.get(name);
+    await authorizeResource(permissions, credentials, {
+      permission,
+      resourceRef: name,
+      resource: application,
+      isAllowed: options.isAllowedOnApplication,
+    });
+    return { actor: actorOf(credentials), credentials };
+  }
+
+  /** 404 for an unknown service first, then the permission on it. */
+  async function onService(
+    req: Parameters<HttpAuthService['credentials']>[0],
+    application: string,
+    name: string,
+    permission: ResourcePermission,
+  ) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const service = await deployments.getService(application, name);
+    await authorizeResource(permissions, credentials, {
+      permission,
+      resourceRef: `${application}/${name}`,
+      resource: service,
+      isAllowed: options.isAllowedOnService,
+    });
+    return { actor: actorOf(credentials), credentials };
+  }
+
+  return (router: AppPlatformRouter) => {
+    router.get('/applications/:name/status', async (req, res) => {
+      await onApplication(req, req.params.name, applicationReadPermission);
+      res.json(await deployments.applicationStatus(req.params.name));
+    });
+
+    router.get('/applications/:name/services', async (req, res) => {
+      await onApplication(req, req.params.name, applicationReadPermission);
+      res.json({ items: await deployments.listServices(req.params.name) });
+    });
+
+    router.post('/applications/:name/services', async (req, res) => {
+      const caller = await onApplication(
+        req,
+        req.params.name,
+        serviceCreatePermission,
+      );
+      res
+        .status(201)
+        .json(await deployments.createService(req.params.name, req.body, caller));
+    });
+
+    router.get('/applications/:name/services/:service', async (req, res) => {
+      await onApplication(req, req.params.name, applicationReadPermission);
+      res.json(
+        await deployments.getService(req.params.name, req.params.service),
+      );
+    });
+
+    router.patch('/applications/:name/services/:service', async (req, res) => {
+      const caller = await onService(
+        req,
+        req.params.name,
+        req.params.service,
+        serviceUpdatePermission,
+      );
+      res.json(
+        await deployments.updateService(
+          req.params.name,
+          req.params.service,
+          req.body,
+          caller,
+        ),
+      );
+    });
+
+    router.delete('/applications/:name/services/:service', async (req, res) => {
+      const caller = await onService(
+        req,
+        req.params.name,
+        req.params.service,
+        serviceDeletePermission,
+      );
+      const record = await deployments.deleteService(
+        req.params.name,
+        req.params.service,
+        caller,
+      );
+      if (record) res.status(202).json(record);
+      else res.status(204).end();
+    });
+
+    router.get(
+      '/applications/:name/services/:service/status',
+      async (req, res) => {
+        await onApplication(req, req.params.name, applicationReadPermission);
+        res.json(
+          await deployments.status(req.params.name, req.params.service),
+        );
+      },
+    );
+
+    router.get(
+      '/applications/:name/services/:service/versions',
+      async (req, res) => {
+        await onApplication(req, req.params.name, applicationReadPermission);
+        await deployments.getService(req.params.name, req.params.service);
+        res.json({
+          items: await deployments.listVersions(
+            req.params.name,
+            req.params.service,
+            {
+              limit: req.query.limit ?? DEFAULT_PAGE,
+              before: req.query.before,
+            },
+          ),
+        });
+      },
+    );
+
+    router.post(
+      '/applications/:name/services/:service/plan',
+      async (req, res) => {
+        await onService(
+          req,
+          req.params.name,
+          req.params.service,
+          serviceDeployPermission,
+        );
+        res.json({
+          clusters: await deployments.plan(
+            req.params.name,
+            req.params.service,
+            { ...req.body, spec: req.body.spec as VersionSpec | undefined },
+          ),
+        });
+      },
+    );
+
+    router.get(
+      '/applications/:name/services/:service/deployments',
+      async (req, res) => {
+        await onApplication(req, req.params.name, applicationReadPermission);
+        await deployments.getService(req.params.name, req.params.service);
+        res.json(
+          await deployments.history(req.params.name, req.params.service, {
+            limit: req.query.limit ?? DEFAULT_PAGE,
+            before: req.query.before,
+            cluster: req.query.cluster,
+            state: req.query.state,
+          }),
+        );
+      },
+    );
+
+    router.post(
+      '/applications/:name/services/:service/deployments',
+      async (req, res) => {
+        const caller = await onService(
+          req,
+          req.params.name,
+          req.params.service,
+          serviceDeployPermission,
+        );
+        res
+          .status(202)
+          .json(
+            await deployments.deploy(
+              req.params.name,
+              req.params.service,
+              req.body,
+              caller,
+            ),
+          );
+      },
+    );
+
+    router.get(
+      '/applications/:name/services/:service/deployments/:deployment',
+      async (req, res) => {
+        await onApplication(req, req.params.name, applicationReadPermission);
+        res.json(
+          await deployments.getRecord(
+            req.params.name,
+            req.params.service,
+            req.params.deployment,
+          ),
+        );
+      },
+    );
+
+    router.get(
+      '/applications/:name/services/:service/deployments/:deployment/events',
+      async (req, res) => {
+        await onApplication(req, req.params.name, applicationReadPermission);
+        res.json({
+          items: await deployments.events(
+            req.params.name,
+            req.params.service,
+            req.params.deployment,
+          ),
+        });
+      },
+    );
+
+    router.get(
+      '/applications/:name/services/:service/deployments/:deployment/diff',
+      async (req, res) => {
+        await onApplication(req, req.params.name, applicationReadPermission);
+        res.json(
+          await deployments.compare(
+            req.params.name,
+            req.params.service,
+            req.params.deployment,
+            req.query.against,
+          ),
+        );
+      },
+    );
+
+    router.post(
+      '/applications/:name/services/:service/deployments/:deployment/rollback',
+      async (req, res) => {
+        const caller = await onService(
+          req,
+          req.params.name,
+          req.params.service,
+          serviceRollbackPermission,
+        );
+        res
+          .status(202)
+          .json(
+            await deployments.rollback(
+              req.params.name,
+              req.params.service,
+              req.params.deployment,
+              req.body ?? {},
+              caller,
+            ),
+          );
+      },
+    );
+
+    for (const action of ['stop', 'start'] as const) {
+      router.post(
+        `/applications/:name/services/:service/${action}`,
+        async (req, res) => {
+          const caller = await onService(
+            req,
+            req.params.name,
+            req.params.service,
+            serviceDeployPermission,
+          );
+          res
+            .status(202)
+            .json(
+              await deployments.setRunning(
+                req.params.name,
+                req.params.service,
+                action === 'start',
+                caller,
+              ),
+            );
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,174 @@
+import {
+  Service,
+  ServiceVersion,
+  VersionSpec,
+} from '@internal/plugin-app-platform-common';
+import { Knex } from 'knex';
+import { toIsoString } from '../database/toIsoString';
+
+/** A service's row; its owner comes from its application. */
+type ServiceRow = Omit<Service, 'owner'> & { owner?: string };
+
+function toService(row: any): Service {
+  return {
+    application: row.application,
+    name: row.name,
+    description: row.description ?? undefined,
+    public: Boolean(row.public),
+    owner: row.owner,
+    createdAt: toIsoString(row.created_at),
+    createdBy: row.created_by,
+    currentVersion:
+      row.current_version === null || row.current_version === undefined
+        ? undefined
+        : Number(row.current_version),
+    desiredState: row.desired_state,
+  };
+}
+
+function toVersion(row: any): ServiceVersion {
+  return {
+    application: row.application,
+    service: row.service,
+    number: Number(row.number),
+    spec: JSON.parse(row.spec),
+    createdAt: toIsoString(row.created_at),
+    createdBy: row.created_by,
+  };
+}
+
+/** The `services` and `service_versions` tables. */
+export class ServiceStore {
+  private constructor(private readonly knex: Knex) {}
+
+  static create(options: { knex: Knex }): ServiceStore {
+    return new ServiceStore(options.knex);
+  }
+
+  private query(trx: Knex) {
+    return trx('services')
+      .join('applications', 'applications.name', 'services.application')
+      .select('services.*', 'applications.owner as owner');
+  }
+
+  async list(
+    filter: { application?: string; applications?: string[] } = {},
+    trx: Knex = this.knex,
+  ): Promise<Service[]> {
+    const query = this.query(trx);
+    if (filter.application !== undefined)
+      query.where('services.application', filter.application);
+    if (filter.applications !== undefined)
+      query.whereIn('services.application', filter.applications);
+    const rows = await query.orderBy(['services.application', 'services.name']);
+    return rows.map(toService);
+  }
+
+  async get(
+    application: string,
+    name: string,
+    trx: Knex = this.knex,
+  ): Promise<Service | undefined> {
+    const row = await this.query(trx)
+      .where({ 'services.application': application, 'services.name': name })
+      .first();
+    return row ? toService(row) : undefined;
+  }
+
+  async insert(
+    service: Pick<
+      ServiceRow,
+      'application' | 'name' | 'description' | 'public' | 'createdBy'
+    >,
+    trx: Knex = this.knex,
+  ): Promise<void> {
+    await trx('services').insert({
+      application: service.application,
+      name: service.name,
+      description: service.description,
+      public: service.public,
+      created_by: service.createdBy,
+    });
+  }
+
+  async update(
+    application: string,
+    name: string,
+    changes: {
+      description?: string;
+      public?: boolean;
+      desiredState?: Service['desiredState'];
+      currentVersion?: number;
+    },
+    trx: Knex = this.knex,
+  ): Promise<void> {
+    const row: Record<string, unknown> = { updated_at: new Date() };
+    if (changes.description !== undefined)
+      row.description = changes.description;
+    if (changes.public !== undefined) row.public = changes.public;
+    if (changes.desiredState !== undefined)
+      row.desired_state = changes.desiredState;
+    if (changes.currentVersion !== undefined)
+      row.current_version = changes.currentVersion;
+    await trx('services').where({ application, name }).update(row);
+  }
+
+  async delete(
+    application: string,
+    name: string,
+    trx: Knex = this.knex,
+  ): Promise<void> {
+    await trx('services').where({ application, name }).delete();
+  }
+
+  /** Stores a new version with the next number; the caller's transaction serialises numbering by the primary key. */
+  async addVersion(
+    application: string,
+    service: string,
+    spec: VersionSpec,
+    createdBy: string,
+    trx: Knex,
+  ): Promise<ServiceVersion> {
+    const last = await trx('service_versions')
+      .where({ application, service })
+      .max({ number: 'number' })
+      .first();
+    const number = Number(last?.number ?? 0) + 1;
+    await trx('service_versions').insert({
+      application,
+      service,
+      number,
+      spec: JSON.stringify(spec),
+      created_by: createdBy,
+    });
+    const row = await trx('service_versions')
+      .where({ application, service, number })
+      .first();
+    return toVersion(row);
+  }
+
+  async getVersion(
+    application: string,
+    service: string,
+    number: number,
+    trx: Knex = this.knex,
+  ): Promise<ServiceVersion | undefined> {
+    const row = await trx('service_versions')
+      .where({ application, service, number })
+      .first();
+    return row ? toVersion(row) : undefined;
+  }
+
+  async listVersions(
+    application: string,
+    service: string,
+    page: { limit: number; before?: number },
+  ): Promise<ServiceVersion[]> {
+    const query = this.knex('service_versions')
+      .where({ application, service })
+      .orderBy('number', 'desc')
+      .limit(page.limit);
+    if (page.before !== undefined) query.where('number', '<', page.before);
+    return (await query).map(toVersion);
+  }
+}

@@ -1,0 +1,333 @@
+import type {
+  DeploymentRecordState,
+  ServiceRolloutState,
+} from './states';
+
+/**
+ * How a service is reached inside the cluster (the Kubernetes Service type).
+ * `ExternalName` services have no pods of their own behind the name: they
+ * point at `externalName`.
+ *
+ * @public
+ */
+export type ServiceExposure =
+  | 'ClusterIP'
+  | 'NodePort'
+  | 'LoadBalancer'
+  | 'ExternalName';
+
+/**
+ * One port of the service's main container and of its Kubernetes Service.
+ *
+ * @public
+ */
+export type VersionPort = {
+  /** IANA_SVC_NAME: at most 15 characters, lower case, unique within the version. */
+  name: string;
+  /** The port the container listens on. */
+  containerPort: number;
+  /** The port of the Kubernetes Service; defaults to `containerPort`. */
+  servicePort?: number;
+  protocol?: 'TCP' | 'UDP';
+  /** Only with `serviceType: NodePort` or `LoadBalancer`. */
+  nodePort?: number;
+};
+
+/**
+ * One environment variable: a plain value, or a key of a Secret in the
+ * application's namespace (the value never passes through the platform).
+ *
+ * @public
+ */
+export type VersionEnvVar = {
+  name: string;
+  value?: string;
+  secretKeyRef?: { name: string; key: string };
+};
+
+/**
+ * A probe of the main container: HTTP GET on `path` when given, TCP otherwise.
+ *
+ * @public
+ */
+export type VersionProbe = {
+  /** Port name or number. */
+  port: string | number;
+  path?: string;
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+};
+
+/**
+ * A file the container finds at `mountPath/name`; all of a version's files
+ * live in one ConfigMap, and the pods roll when any of them changes.
+ *
+ * @public
+ */
+export type VersionConfigFile = {
+  /** A plain file name: letters, digits, `.`, `-`, `_`; no `/` and no `..`. */
+  name: string;
+  content: string;
+};
+
+/**
+ * A persistent volume (a PersistentVolumeClaim kept across versions).
+ *
+ * @public
+ */
+export type VersionVolume = {
+  name: string;
+  mountPath: string;
+  /** Kubernetes quantity, e.g. `1Gi`. */
+  size: string;
+  storageClass?: string;
+};
+
+/**
+ * An HTTP route into the service (an Ingress).
+ *
+ * @public
+ */
+export type VersionRoute = {
+  host: string;
+  /** Defaults to `/`. */
+  path?: string;
+  /** The Secret in the application's namespace with the TLS certificate. */
+  tlsSecret?: string;
+  /** Which of the version's ports; defaults to the first. */
+  port?: string;
+};
+
+/**
+ * Optional sidecars (seed 001): a proxy in front of the main container, and a
+ * log collector; both share a size-limited log volume with the main container.
+ *
+ * @public
+ */
+export type VersionSidecars = {
+  proxy?: {
+    /** Defaults to the service template's proxy image. */
+    image?: string;
+    /** The port the proxy listens on; it forwards to the first container port. */
+    port: number;
+  };
+  logging?: {
+    /** Defaults to the service template's log collector image. */
+    image?: string;
+    /** Where the main container writes its logs; defaults to `/var/log/app`. */
+    path?: string;
+    /** Size limit of the shared log volume; defaults to the template's (e.g. `512Mi`). */
+    sizeLimit?: string;
+    /** Rotate a log file at this size (e.g. `50Mi`). */
+    maxFileSize?: string;
+    /** Keep at most this many rotated files. */
+    maxFiles?: number;
+  };
+};
+
+/**
+ * A public service of another application that this one calls. It appears in
+ * the service's namespace as an ExternalName Service named
+ * `<application>-<service>`, and a deploy refuses a cluster where it does not run.
+ *
+ * @public
+ */
+export type VersionReference = {
+  application: string;
+  service: string;
+};
+
+/**
+ * One immutable spec of a service: what a version puts on the clusters.
+ *
+ * @public
+ */
+export type VersionSpec = {
+  image: string;
+  replicas: number;
+  /** Defaults to `ClusterIP`. */
+  serviceType?: ServiceExposure;
+  /** Only with `serviceType: ExternalName`: the DNS name it points at. */
+  externalName?: string;
+  ports: VersionPort[];
+  command?: string[];
+  args?: string[];
+  env?: VersionEnvVar[];
+  resources?: {
+    requests?: { cpu?: string; memory?: string };
+    limits?: { cpu?: string; memory?: string };
+  };
+  probes?: { readiness?: VersionProbe; liveness?: VersionProbe };
+  configFiles?: VersionConfigFile[];
+  /** Where the config files are mounted; defaults to `/etc/config`. */
+  configMountPath?: string;
+  volumes?: VersionVolume[];
+  route?: VersionRoute;
+  sidecars?: VersionSidecars;
+  references?: VersionReference[];
+  /** The service template that renders this version; defaults to `default`. */
+  template?: string;
+};
+
+/**
+ * A service of an application.
+ *
+ * @public
+ */
+export type Service = {
+  application: string;
+  name: string;
+  description?: string;
+  /** Other applications may reference it. */
+  public: boolean;
+  /** The owner of its application. */
+  owner: string;
+  createdAt: string;
+  createdBy: string;
+  /** The version that the clusters should run, when one was deployed. */
+  currentVersion?: number;
+  /** Set when the service is stopped (scaled to zero) or being deleted. */
+  desiredState: 'running' | 'stopped' | 'deleting';
+};
+
+/**
+ * A stored version of a service.
+ *
+ * @public
+ */
+export type ServiceVersion = {
+  application: string;
+  service: string;
+  number: number;
+  spec: VersionSpec;
+  createdAt: string;
+  createdBy: string;
+};
+
+/**
+ * What a deployment record does.
+ *
+ * @public
+ */
+export type DeploymentAction =
+  | 'deploy'
+  | 'rollback'
+  | 'stop'
+  | 'start'
+  | 'delete';
+
+/**
+ * A deployment record's result on one cluster.
+ *
+ * @public
+ */
+export type DeploymentTarget = {
+  cluster: string;
+  state: 'pending' | 'applying' | 'deploying' | 'succeeded' | 'failed';
+  reason?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+};
+
+/**
+ * One attempt to put a version on a set of clusters.
+ *
+ * @public
+ */
+export type DeploymentRecord = {
+  id: string;
+  application: string;
+  service: string;
+  action: DeploymentAction;
+  state: DeploymentRecordState;
+  version?: number;
+  /** The spec it applies (absent for `delete`). */
+  spec?: VersionSpec;
+  /** What the clusters ran before. */
+  previousSpec?: VersionSpec;
+  /** The record this one rolls back to. */
+  rollbackOf?: string;
+  createdBy: string;
+  /** Why, as the person or system who started it said. */
+  description?: string;
+  /** One line of what changed, e.g. `image app:1 → app:2, replicas 2 → 3`. */
+  summary: string;
+  targets: DeploymentTarget[];
+  createdAt: string;
+  finishedAt?: string;
+};
+
+/**
+ * One line of a record's timeline: a Kubernetes event of one of its objects,
+ * or a step of the platform's own.
+ *
+ * @public
+ */
+export type DeploymentEvent = {
+  at: string;
+  cluster?: string;
+  type: 'Normal' | 'Warning';
+  /** `Applied`, `Pulled`, `BackOff`, `ProgressDeadlineExceeded`, … */
+  reason: string;
+  /** `Deployment/web`, `Pod/web-5d9c-x2`, … */
+  object?: string;
+  message: string;
+  /** `platform` for the engine's own steps, `kubernetes` for cluster events. */
+  source: 'platform' | 'kubernetes';
+};
+
+/**
+ * A field that differs, by its path in the object (`spec.replicas`,
+ * `spec.template.spec.containers[app].image`). Secret values are `(redacted)`.
+ *
+ * @public
+ */
+export type FieldChange = {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+};
+
+/**
+ * What a plan would do to one object on one cluster.
+ *
+ * @public
+ */
+export type PlannedObject = {
+  kind: string;
+  name: string;
+  action: 'create' | 'update' | 'delete' | 'unchanged';
+  changes: FieldChange[];
+};
+
+/**
+ * A plan on one cluster; `error` when the cluster could not be asked or
+ * refuses (the other clusters are planned all the same).
+ *
+ * @public
+ */
+export type ClusterPlan = {
+  cluster: string;
+  objects: PlannedObject[];
+  error?: string;
+};
+
+/**
+ * A service's state on one cluster, from the platform's watch cache.
+ *
+ * @public
+ */
+export type ServiceClusterStatus = {
+  cluster: string;
+  state: ServiceRolloutState;
+  reason?: string;
+  message?: string;
+  version?: number;
+  readyReplicas: number;
+  desiredReplicas: number;
+  updatedReplicas: number;
+  /** The live Deployment differs from what the platform applied. */
+  drift?: string[];
+};
