@@ -46,6 +46,8 @@ export interface Config {
       initialBackoff?: HumanDuration | string;
       /** Longest wait between retries of a failed target; defaults to 5 minutes. */
       maxBackoff?: HumanDuration | string;
+      /** Clusters a pass converges at once; defaults to 16. */
+      clusterConcurrency?: number;
     };
 
     /** Applications. */

@@ -259,6 +259,17 @@ export class ApplicationService {
    */
   async delete(name: string, caller: Caller): Promise<Application | undefined> {
     const application = await this.get(name);
+    const declared = await this.knex('services')
+      .where({ application: name })
+      .orderBy('name')
+      .pluck('name');
+    if (declared.length) {
+      throw new ConflictError(
+        `Application "${name}" still has services: ${declared.join(
+          ', ',
+        )}; delete them first`,
+      );
+    }
     const checks = await this.checkClusters('list services', cluster =>
       listServiceWorkloads(this.kube, cluster, name),
     );

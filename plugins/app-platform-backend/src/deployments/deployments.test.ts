@@ -95,10 +95,16 @@ const spec = (image: string, extra: object = {}) => ({
 const SVC = '/applications/shop/services/web';
 
 function settled(call: Call, id: string) {
-  return waitFor(async () => {
-    const res = await call(ALICE, 'get', `${SVC}/deployments/${id}`);
-    return res.body.state && res.body.state !== 'deploying' ? res.body : undefined;
-  }, `deployment ${id} to settle`, 90_000);
+  return waitFor(
+    async () => {
+      const res = await call(ALICE, 'get', `${SVC}/deployments/${id}`);
+      return res.body.state && res.body.state !== 'deploying'
+        ? res.body
+        : undefined;
+    },
+    `deployment ${id} to settle`,
+    90_000,
+  );
 }
 
 async function liveImage(sandbox: Sandbox, name = 'web') {
@@ -169,21 +175,30 @@ describe('services, versions and the deploy engine', () => {
 
         // Permissions: BOB is not in the owning group.
         expect(
-          (await call(BOB, 'post', '/applications/shop/services', { name: 'x' }))
-            .status,
+          (
+            await call(BOB, 'post', '/applications/shop/services', {
+              name: 'x',
+            })
+          ).status,
         ).toBe(403);
         expect(
-          (await call(BOB, 'post', `${SVC}/deployments`, { spec: spec('nginx:1.25') }))
-            .status,
+          (
+            await call(BOB, 'post', `${SVC}/deployments`, {
+              spec: spec('nginx:1.25'),
+            })
+          ).status,
         ).toBe(403);
-        expect(
-          (await call(undefined, 'get', `${SVC}/status`)).status,
-        ).toBe(401);
+        expect((await call(undefined, 'get', `${SVC}/status`)).status).toBe(
+          401,
+        );
 
         // Bad input: 400 naming the field, and nothing written.
         const bad: Array<[object, RegExp]> = [
           [spec('Nginx:latest!'), /spec\.image/],
-          [spec('nginx', { ports: [{ name: 'http', containerPort: 70000 }] }), /ports\/0\/containerPort|ports\[0\]\.containerPort/],
+          [
+            spec('nginx', { ports: [{ name: 'http', containerPort: 70000 }] }),
+            /ports\/0\/containerPort|ports\[0\]\.containerPort/,
+          ],
           [
             spec('nginx', {
               ports: [
@@ -195,25 +210,36 @@ describe('services, versions and the deploy engine', () => {
           ],
           [spec('nginx', { serviceType: 'Headless' }), /serviceType/],
           [
-            spec('nginx', { configFiles: [{ name: '../etc/passwd', content: 'x' }] }),
+            spec('nginx', {
+              configFiles: [{ name: '../etc/passwd', content: 'x' }],
+            }),
             /spec\.configFiles\[0\]\.name/,
           ],
           [
-            spec('nginx', { env: [{ name: 'BIG', value: 'x'.repeat(1024 * 1024) }] }),
+            spec('nginx', {
+              env: [{ name: 'BIG', value: 'x'.repeat(1024 * 1024) }],
+            }),
             /env\/0\/value|env\[0\]\.value/,
           ],
           [spec('nginx', { replicas: -1 }), /replicas/],
         ];
         for (const [body, field] of bad) {
-          const res = await call(ALICE, 'post', `${SVC}/deployments`, { spec: body });
-          expect({ status: res.status, message: res.body.error?.message }).toEqual({
+          const res = await call(ALICE, 'post', `${SVC}/deployments`, {
+            spec: body,
+          });
+          expect({
+            status: res.status,
+            message: res.body.error?.message,
+          }).toEqual({
             status: 400,
             message: expect.stringMatching(field),
           });
         }
         expect(await knex('deployments').pluck('id')).toEqual([]);
         expect(await knex('service_versions').pluck('number')).toEqual([]);
-        const noDeployments = await kubeFor(alpha).apps.listNamespacedDeployment({
+        const noDeployments = await kubeFor(
+          alpha,
+        ).apps.listNamespacedDeployment({
           namespace: 'shop',
         });
         expect(noDeployments.items).toEqual([]);
@@ -240,7 +266,9 @@ describe('services, versions and the deploy engine', () => {
             spec: spec('nginx:1.25'),
             description: 'first release',
           }),
-          call(ALICE, 'post', `${SVC}/deployments`, { spec: spec('nginx:1.26') }),
+          call(ALICE, 'post', `${SVC}/deployments`, {
+            spec: spec('nginx:1.26'),
+          }),
         ]);
         const statuses = [one.status, two.status].sort();
         expect(statuses).toEqual([202, 409]);
@@ -270,14 +298,21 @@ describe('services, versions and the deploy engine', () => {
         expect(running.body).toMatchObject({
           state: 'running',
           clusters: [
-            { cluster: 'alpha', state: 'running', readyReplicas: 2, version: 1 },
+            {
+              cluster: 'alpha',
+              state: 'running',
+              readyReplicas: 2,
+              version: 1,
+            },
             { cluster: 'beta', state: 'running', readyReplicas: 2, version: 1 },
           ],
         });
         expect(running.body.clusters[0].drift).toBeUndefined();
 
         // Nothing changed: the plan says so for every object, server defaults included.
-        const samePlan = await call(ALICE, 'post', `${SVC}/plan`, { version: 1 });
+        const samePlan = await call(ALICE, 'post', `${SVC}/plan`, {
+          version: 1,
+        });
         for (const cluster of samePlan.body.clusters) {
           expect(cluster.objects.map((o: any) => o.action)).toEqual([
             'unchanged',
@@ -290,7 +325,9 @@ describe('services, versions and the deploy engine', () => {
           spec: spec('registry.shop.example/web:broken'),
         });
         expect(broken.status).toBe(202);
-        expect(broken.body.summary).toContain('registry.shop.example/web:broken');
+        expect(broken.body.summary).toContain(
+          'registry.shop.example/web:broken',
+        );
         const failed = await settled(call, broken.body.id);
         expect(failed.state).toBe('failed');
         for (const target of failed.targets) {
@@ -384,7 +421,9 @@ describe('services, versions and the deploy engine', () => {
           'get',
           `${SVC}/deployments?state=failed&cluster=beta`,
         );
-        expect(failures.body.items.map((r: any) => r.id)).toEqual([broken.body.id]);
+        expect(failures.body.items.map((r: any) => r.id)).toEqual([
+          broken.body.id,
+        ]);
         const diff = await call(
           ALICE,
           'get',
@@ -405,7 +444,9 @@ describe('services, versions and the deploy engine', () => {
           'get',
           `${SVC}/deployments/${rollback.body.id}/diff?against=live`,
         );
-        const beta0 = againstLive.body.clusters.find((c: any) => c.cluster === 'beta');
+        const beta0 = againstLive.body.clusters.find(
+          (c: any) => c.cluster === 'beta',
+        );
         expect(beta0.objects.map((o: any) => o.action)).toEqual([
           'unchanged',
           'unchanged',
@@ -420,9 +461,7 @@ describe('services, versions and the deploy engine', () => {
           'stopped',
           'stopped',
         ]);
-        expect(
-          (await call(BOB, 'delete', SVC)).status,
-        ).toBe(403);
+        expect((await call(BOB, 'delete', SVC)).status).toBe(403);
         const deleting = await call(ALICE, 'delete', SVC);
         expect(deleting.status).toBe(202);
         expect(deleting.body.action).toBe('delete');
@@ -435,7 +474,9 @@ describe('services, versions and the deploy engine', () => {
             namespace: 'shop',
           });
           expect(services.items).toEqual([]);
-          const deployments = await kubeFor(sandbox).apps.listNamespacedDeployment({
+          const deployments = await kubeFor(
+            sandbox,
+          ).apps.listNamespacedDeployment({
             namespace: 'shop',
           });
           expect(deployments.items).toEqual([]);
@@ -489,9 +530,93 @@ describe('services, versions and the deploy engine', () => {
         const v2 = await platform.call(ALICE, 'post', `${SVC}/deployments`, {
           spec: spec('nginx:1.26'),
         });
-        expect((await settled(platform.call, v2.body.id)).state).toBe('succeeded');
+        expect((await settled(platform.call, v2.body.id)).state).toBe(
+          'succeeded',
+        );
         const afterDrop = await platform.call(ALICE, 'get', `${SVC}/status`);
-        expect(afterDrop.body.clusters.map((c: any) => c.version)).toEqual([2, 2]);
+        expect(afterDrop.body.clusters.map((c: any) => c.version)).toEqual([
+          2, 2,
+        ]);
+
+        // A public service of another application: referenced only where it runs.
+        const call = platform.call;
+        expect(
+          (
+            await call(ALICE, 'post', '/applications', {
+              name: 'pay',
+              owner: 'group:default/team-a',
+            })
+          ).status,
+        ).toBe(201);
+        expect(
+          (
+            await call(ALICE, 'post', '/applications/pay/services', {
+              name: 'api',
+              public: true,
+            })
+          ).status,
+        ).toBe(201);
+        const withReference = spec('nginx:1.26', {
+          references: [{ application: 'pay', service: 'api' }],
+        });
+        const notYet = await call(ALICE, 'post', `${SVC}/deployments`, {
+          spec: withReference,
+        });
+        expect(notYet.status).toBe(409);
+        expect(notYet.body.error.message).toMatch(
+          /^spec\.references\[0\]: service "pay\/api" does not run on cluster alpha/,
+        );
+        const api = await call(
+          ALICE,
+          'post',
+          '/applications/pay/services/api/deployments',
+          {
+            spec: spec('pay/api:1'),
+          },
+        );
+        await waitFor(async () => {
+          const res = await call(
+            ALICE,
+            'get',
+            `/applications/pay/services/api/deployments/${api.body.id}`,
+          );
+          return res.body.state === 'succeeded' ? true : undefined;
+        }, 'pay/api running');
+        const referencing = await call(ALICE, 'post', `${SVC}/deployments`, {
+          spec: withReference,
+        });
+        expect(referencing.status).toBe(202);
+        expect((await settled(call, referencing.body.id)).state).toBe(
+          'succeeded',
+        );
+        const external = await kubeFor(alpha).core.readNamespacedService({
+          namespace: 'shop',
+          name: 'pay-api',
+        });
+        expect(external.spec).toMatchObject({
+          type: 'ExternalName',
+          externalName: 'api.pay.svc.cluster.local',
+        });
+        // That name is web's now: another service of shop may not take it.
+        await call(ALICE, 'post', '/applications/shop/services', {
+          name: 'pay-api',
+        });
+        const taken = await call(
+          ALICE,
+          'post',
+          '/applications/shop/services/pay-api/deployments',
+          {
+            spec: spec('nginx:1.25'),
+          },
+        );
+        expect(taken.status).toBe(409);
+        expect(taken.body.error.message).toMatch(
+          /name already used by service "web"/,
+        );
+        // An application with services is not deleted.
+        const payDelete = await call(ALICE, 'delete', '/applications/pay');
+        expect(payDelete.status).toBe(409);
+        expect(payDelete.body.error.message).toMatch(/still has services: api/);
 
         // beta refuses writes to workloads: one failed cluster, a degraded application.
         beta.faults.set({
@@ -512,12 +637,17 @@ describe('services, versions and the deploy engine', () => {
             message: expect.stringContaining('503'),
           }),
         ]);
-        const degraded = await platform.call(ALICE, 'get', '/applications/shop/status');
+        const degraded = await platform.call(
+          ALICE,
+          'get',
+          '/applications/shop/status',
+        );
         expect(degraded.body.state).toBe('degraded');
         // The reconciler keeps converging: once beta heals it runs v3 too.
         beta.faults.reset();
         await waitFor(
-          async () => ((await liveImage(beta)) === 'nginx:1.27' ? true : undefined),
+          async () =>
+            (await liveImage(beta)) === 'nginx:1.27' ? true : undefined,
           'beta to catch up',
         );
 
@@ -527,7 +657,11 @@ describe('services, versions and the deploy engine', () => {
           description: 'slow one',
         });
         await waitFor(async () => {
-          const res = await platform.call(ALICE, 'get', `${SVC}/deployments/${v4.body.id}`);
+          const res = await platform.call(
+            ALICE,
+            'get',
+            `${SVC}/deployments/${v4.body.id}`,
+          );
           return res.body.targets.every((t: any) => t.state === 'deploying')
             ? true
             : undefined;

@@ -105,7 +105,9 @@ export function registerServiceRoutes(options: {
       );
       res
         .status(201)
-        .json(await deployments.createService(req.params.name, req.body, caller));
+        .json(
+          await deployments.createService(req.params.name, req.body, caller),
+        );
     });
 
     router.get('/applications/:name/services/:service', async (req, res) => {
@@ -152,9 +154,7 @@ export function registerServiceRoutes(options: {
       '/applications/:name/services/:service/status',
       async (req, res) => {
         await onApplication(req, req.params.name, applicationReadPermission);
-        res.json(
-          await deployments.status(req.params.name, req.params.service),
-        );
+        res.json(await deployments.status(req.params.name, req.params.service));
       },
     );
 
