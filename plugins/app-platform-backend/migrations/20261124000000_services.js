@@ -32,6 +32,21 @@ exports.up = async function up(knex) {
     table.primary(['application', 'name']);
   });
 
+  await knex.schema.createTable('service_templates', table => {
+    table.comment('Service templates an application adds to the built-in ones');
+    table
+      .string('application', 63)
+      .notNullable()
+      .references('name')
+      .inTable('applications')
+      .onDelete('CASCADE');
+    table.string('name', 63).notNullable();
+    table.text('content').notNullable().comment('YAML, deep-merged over default');
+    table.string('updated_by', 255).notNullable();
+    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table.primary(['application', 'name']);
+  });
+
   await knex.schema.createTable('service_versions', table => {
     table.comment('An immutable spec of a service');
     table.string('application', 63).notNullable();
@@ -159,5 +174,6 @@ exports.down = async function down(knex) {
   await knex.schema.dropTable('deployment_targets');
   await knex.schema.dropTable('deployments');
   await knex.schema.dropTable('service_versions');
+  await knex.schema.dropTable('service_templates');
   await knex.schema.dropTable('services');
 };

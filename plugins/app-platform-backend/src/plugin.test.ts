@@ -1,5 +1,8 @@
 import { TestDatabases, startTestBackend } from '@backstage/backend-test-utils';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import request from 'supertest';
 import { appPlatformPlugin } from './plugin';
 import { migrationsDirectory } from './database/migrateDatabase';

@@ -43,9 +43,14 @@ import { DeployService } from './deployments/DeployService';
 import { registerServiceRoutes } from './deployments/registerServiceRoutes';
 import { ServiceSignals } from './deployments/ServiceSignals';
 import { ServiceWorkloads } from './deployments/ServiceWorkloads';
-import { SERVICE_COMPONENT, VersionRenderer } from './deployments/VersionRenderer';
+import {
+  SERVICE_COMPONENT,
+  VersionRenderer,
+} from './deployments/VersionRenderer';
 import { ServiceStore } from './services/ServiceStore';
 import { ServiceTemplates } from './services/ServiceTemplates';
+import { ServiceTemplateStore } from './services/ServiceTemplateStore';
+import { ApplicationTemplates } from './services/ApplicationTemplates';
 import { StatusCaches } from './status/StatusCaches';
 import { APP_PLATFORM_LABELS } from '@internal/plugin-app-platform-common';
 import { durationToMilliseconds } from '@backstage/types';
@@ -118,7 +123,9 @@ export const appPlatformPlugin = createBackendPlugin({
         });
         const reencrypted = await clusterStore.reencryptTokens();
         if (reencrypted) {
-          logger.info(`Re-encrypted ${reencrypted} cluster token(s) with the current key`);
+          logger.info(
+            `Re-encrypted ${reencrypted} cluster token(s) with the current key`,
+          );
         }
         const clusters = ClusterRegistry.create({
           knex,
@@ -135,7 +142,10 @@ export const appPlatformPlugin = createBackendPlugin({
           status: reconcileStatus,
           logger,
         });
-        const applicationStore = ApplicationStore.create({ knex, status: reconcileStatus });
+        const applicationStore = ApplicationStore.create({
+          knex,
+          status: reconcileStatus,
+        });
         reconciler.addDomain(
           ApplicationNamespaces.create({
             knex,
@@ -162,14 +172,25 @@ export const appPlatformPlugin = createBackendPlugin({
         // Services and the deploy engine.
         const serviceStore = ServiceStore.create({ knex });
         const deploymentStore = DeploymentStore.create({ knex });
+        const serviceTemplates = ServiceTemplates.fromConfig(config);
+        const serviceTemplateStore = ServiceTemplateStore.create({ knex });
         const renderer = VersionRenderer.create({
-          templates: ServiceTemplates.fromConfig(config),
+          templates: serviceTemplates,
+          applicationTemplates: serviceTemplateStore,
           owned,
+        });
+        const applicationTemplates = ApplicationTemplates.create({
+          knex,
+          store: serviceTemplateStore,
+          templates: serviceTemplates,
+          audit,
         });
         const statusCaches = StatusCaches.create({
           kube,
           clusters,
-          labelSelector: `${owned.selector()},${APP_PLATFORM_LABELS.component}=${SERVICE_COMPONENT}`,
+          labelSelector: `${owned.selector()},${
+            APP_PLATFORM_LABELS.component
+          }=${SERVICE_COMPONENT}`,
           logger: logger.child({ component: 'status-cache' }),
         });
         const tracker = DeploymentTracker.create({
@@ -221,10 +242,15 @@ export const appPlatformPlugin = createBackendPlugin({
           logger,
         });
         statusCaches.onServiceChange((cluster, keys) => {
-          void tracker.servicesChanged(cluster, keys).catch(error =>
-            logger.warn(`Tracking deployments on ${cluster} failed: ${error}`),
-          );
-          for (const key of keys) serviceSignals.changed(key.namespace, key.service);
+          void tracker
+            .servicesChanged(cluster, keys)
+            .catch(error =>
+              logger.warn(
+                `Tracking deployments on ${cluster} failed: ${error}`,
+              ),
+            );
+          for (const key of keys)
+            serviceSignals.changed(key.namespace, key.service);
         });
         tracker.onRecordChange(record =>
           serviceSignals.changed(record.application, record.service),
@@ -290,7 +316,9 @@ export const appPlatformPlugin = createBackendPlugin({
           id: 'app-platform-cluster-health',
           scope: 'global',
           frequency: config.has('appPlatform.healthProbe.frequency')
-            ? readDurationFromConfig(config, { key: 'appPlatform.healthProbe.frequency' })
+            ? readDurationFromConfig(config, {
+                key: 'appPlatform.healthProbe.frequency',
+              })
             : { seconds: 30 },
           timeout: { minutes: 5 },
           fn: () => clusters.probeAll(),
@@ -320,7 +348,11 @@ export const appPlatformPlugin = createBackendPlugin({
             health,
             httpAuth,
             registrations: [
-              registerClusterRoutes({ registry: clusters, httpAuth, permissions }),
+              registerClusterRoutes({
+                registry: clusters,
+                httpAuth,
+                permissions,
+              }),
               registerApplicationRoutes({
                 applications,
                 templates,
@@ -330,6 +362,7 @@ export const appPlatformPlugin = createBackendPlugin({
               }),
               registerServiceRoutes({
                 deployments,
+                templates: applicationTemplates,
                 applications,
                 httpAuth,
                 permissions,

@@ -43,6 +43,7 @@ function specRoutes(): Array<Route & { operation: string; public: boolean }> {
       path: template
         .replace('{name}', 'some-name')
         .replace('{service}', 'some-service')
+        .replace('{template}', 'some-template')
         .replace('{deployment}', '00000000-0000-4000-8000-000000000000')
         .replace('{id}', '00000000-0000-4000-8000-000000000000'),
     })),

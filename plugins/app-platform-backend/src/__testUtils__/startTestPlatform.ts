@@ -154,9 +154,11 @@ function applies(
   if ('anyOf' in criteria)
     return criteria.anyOf.some(c => applies(c, resource));
   if ('not' in criteria) return !applies(criteria.not, resource);
-  const rule = [isApplicationOwnerRule, isServerOwnerRule, isServiceOwnerRule].find(
-    r => r.name === criteria.rule,
-  );
+  const rule = [
+    isApplicationOwnerRule,
+    isServerOwnerRule,
+    isServiceOwnerRule,
+  ].find(r => r.name === criteria.rule);
   if (!rule) throw new Error(`Unknown rule ${criteria.rule}`);
   return rule.apply(resource, criteria.params as { claims: string[] });
 }

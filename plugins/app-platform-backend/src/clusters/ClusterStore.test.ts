@@ -15,7 +15,9 @@ describe('ClusterStore.reencryptTokens', () => {
   function storeWith(knex: any, keys: Array<{ id: string; key: string }>) {
     return ClusterStore.create({
       knex,
-      cipher: TokenCipher.fromConfig(new ConfigReader({ appPlatform: { encryptionKeys: keys } })),
+      cipher: TokenCipher.fromConfig(
+        new ConfigReader({ appPlatform: { encryptionKeys: keys } }),
+      ),
     });
   }
 
@@ -60,8 +62,13 @@ describe('ClusterStore.reencryptTokens', () => {
       // Now k1 can go.
       expect((await missing.connection('two'))?.token).toBe('token-two');
 
-      const none = ClusterStore.create({ knex, cipher: TokenCipher.fromConfig(new ConfigReader({})) });
-      await expect(none.reencryptTokens()).rejects.toThrow(/is not configured, but 2 cluster token/);
+      const none = ClusterStore.create({
+        knex,
+        cipher: TokenCipher.fromConfig(new ConfigReader({})),
+      });
+      await expect(none.reencryptTokens()).rejects.toThrow(
+        /is not configured, but 2 cluster token/,
+      );
     },
   );
 });

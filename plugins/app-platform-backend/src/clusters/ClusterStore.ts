@@ -130,7 +130,9 @@ export class ClusterStore {
   }
 
   async namesFromConfig(): Promise<string[]> {
-    const rows = await this.knex('clusters').where({ source: 'config' }).select('name');
+    const rows = await this.knex('clusters')
+      .where({ source: 'config' })
+      .select('name');
     return rows.map(r => r.name);
   }
 
@@ -144,7 +146,8 @@ export class ClusterStore {
       const row = await trx('clusters').where({ name }).first();
       if (!row) return undefined;
       const now = new Date();
-      const changed = row.health !== health || (row.health_reason ?? undefined) !== reason;
+      const changed =
+        row.health !== health || (row.health_reason ?? undefined) !== reason;
       await trx('clusters')
         .where({ name })
         .update({

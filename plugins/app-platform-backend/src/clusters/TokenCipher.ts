@@ -13,7 +13,9 @@ function parseKey(raw: string, where: string): Buffer {
     ? Buffer.from(raw, 'hex')
     : Buffer.from(raw, 'base64');
   if (key.length !== 32) {
-    throw new Error(`${where} must be 32 bytes, as base64 or 64 hex characters`);
+    throw new Error(
+      `${where} must be 32 bytes, as base64 or 64 hex characters`,
+    );
   }
   return key;
 }
@@ -35,24 +37,35 @@ export class TokenCipher {
   private constructor(private readonly keys: Key[]) {}
 
   static fromConfig(config: Config): TokenCipher {
-    const keys: Key[] = (config.getOptionalConfigArray('appPlatform.encryptionKeys') ?? []).map(
-      (entry, index) => {
-        const id = entry.getString('id');
-        if (!KEY_ID.test(id)) {
-          throw new Error(
-            `appPlatform.encryptionKeys[${index}].id "${id}" must be 1-32 letters, digits, '-' or '_'`,
-          );
-        }
-        return { id, key: parseKey(entry.getString('key'), `appPlatform.encryptionKeys[${index}].key`) };
-      },
-    );
+    const keys: Key[] = (
+      config.getOptionalConfigArray('appPlatform.encryptionKeys') ?? []
+    ).map((entry, index) => {
+      const id = entry.getString('id');
+      if (!KEY_ID.test(id)) {
+        throw new Error(
+          `appPlatform.encryptionKeys[${index}].id "${id}" must be 1-32 letters, digits, '-' or '_'`,
+        );
+      }
+      return {
+        id,
+        key: parseKey(
+          entry.getString('key'),
+          `appPlatform.encryptionKeys[${index}].key`,
+        ),
+      };
+    });
     const ids = new Set(keys.map(k => k.id));
     if (ids.size !== keys.length) {
-      throw new Error('appPlatform.encryptionKeys has two keys with the same id');
+      throw new Error(
+        'appPlatform.encryptionKeys has two keys with the same id',
+      );
     }
     const single = config.getOptionalString('appPlatform.encryptionKey');
     if (single !== undefined && single !== '' && !ids.has(DEFAULT_KEY_ID)) {
-      keys.push({ id: DEFAULT_KEY_ID, key: parseKey(single, 'appPlatform.encryptionKey') });
+      keys.push({
+        id: DEFAULT_KEY_ID,
+        key: parseKey(single, 'appPlatform.encryptionKey'),
+      });
     }
     return new TokenCipher(keys);
   }
@@ -65,7 +78,9 @@ export class TokenCipher {
   /** The id of the key a stored value needs. */
   keyIdOf(stored: string): string {
     const parts = stored.split(':');
-    return parts.length === 3 && parts[0] === VERSION ? parts[1] : DEFAULT_KEY_ID;
+    return parts.length === 3 && parts[0] === VERSION
+      ? parts[1]
+      : DEFAULT_KEY_ID;
   }
 
   hasKey(id: string): boolean {
@@ -77,7 +92,9 @@ export class TokenCipher {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, current.key, iv);
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    const body = [iv, cipher.getAuthTag(), data].map(b => b.toString('base64')).join('.');
+    const body = [iv, cipher.getAuthTag(), data]
+      .map(b => b.toString('base64'))
+      .join('.');
     return `${VERSION}:${current.id}:${body}`;
   }
 
@@ -89,16 +106,23 @@ export class TokenCipher {
         `a stored token is encrypted with key "${id}", which is not in appPlatform.encryptionKeys`,
       );
     }
-    const body = stored.startsWith(`${VERSION}:`) ? stored.split(':')[2] : stored;
+    const body = stored.startsWith(`${VERSION}:`)
+      ? stored.split(':')[2]
+      : stored;
     const [iv, tag, data] = body.split('.').map(p => Buffer.from(p, 'base64'));
     const decipher = createDecipheriv(ALGORITHM, key.key, iv);
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(data), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   /** Whether a stored value should be encrypted again with the current key. */
   isStale(stored: string): boolean {
-    return this.keyIdOf(stored) !== this.currentKeyId() || !stored.startsWith(`${VERSION}:`);
+    return (
+      this.keyIdOf(stored) !== this.currentKeyId() ||
+      !stored.startsWith(`${VERSION}:`)
+    );
   }
 
   private requireCurrent(): Key {

@@ -1,7 +1,13 @@
-import { ClusterConnection, describeKubeError, KubeClients } from '../kube/KubeClients';
+import {
+  ClusterConnection,
+  describeKubeError,
+  KubeClients,
+} from '../kube/KubeClients';
 
 /** What a probe found: reachable with working credentials, or why not. */
-export type ProbeResult = { ok: true; version: string } | { ok: false; reason: string };
+export type ProbeResult =
+  | { ok: true; version: string }
+  | { ok: false; reason: string };
 
 /**
  * Checks that a cluster answers over TLS with its CA, and that the token may

@@ -66,14 +66,24 @@ export function registerClusterRoutes(options: {
     });
 
     router.post('/clusters', async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      await authorizeRequest(permissions, credentials, { permission: clusterManagePermission });
-      res.status(201).json(await registry.register(req.body, actorOf(credentials)));
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      await authorizeRequest(permissions, credentials, {
+        permission: clusterManagePermission,
+      });
+      res
+        .status(201)
+        .json(await registry.register(req.body, actorOf(credentials)));
     });
 
     router.delete('/clusters/:name', async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      await authorizeRequest(permissions, credentials, { permission: clusterManagePermission });
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      await authorizeRequest(permissions, credentials, {
+        permission: clusterManagePermission,
+      });
       await registry.unregister(req.params.name, actorOf(credentials));
       res.status(204).end();
     });

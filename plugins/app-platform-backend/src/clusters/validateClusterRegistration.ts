@@ -21,7 +21,9 @@ export function normalizeCaData(caData: string): string {
  * Checks a cluster registration field by field, before anything is stored or
  * any connection made. Throws an InputError naming the first bad field.
  */
-export function validateClusterRegistration(input: ClusterRegistration): ClusterRegistration {
+export function validateClusterRegistration(
+  input: ClusterRegistration,
+): ClusterRegistration {
   const nameProblem = checkResourceName(input.name);
   if (nameProblem) fail('name', nameProblem);
 

@@ -11,7 +11,8 @@ export function isUniqueViolation(error: unknown): boolean {
     e?.code === '23505' ||
     e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    (typeof e?.message === 'string' && /UNIQUE constraint failed/.test(e.message))
+    (typeof e?.message === 'string' &&
+      /UNIQUE constraint failed/.test(e.message))
   );
 }
 

@@ -449,6 +449,14 @@ export class DeployService {
     const service = await this.getService(application, serviceName);
     let spec: VersionSpec;
     let version: number;
+    if (
+      request.deployment !== undefined &&
+      (request.spec !== undefined || request.version !== undefined)
+    ) {
+      throw new InputError(
+        'spec: give one of spec, version and deployment, not several',
+      );
+    }
     if (request.deployment) {
       const record = await this.getRecord(
         application,
@@ -469,7 +477,7 @@ export class DeployService {
       spec = resolved.spec;
       version = resolved.version ?? (await this.nextVersion(service));
     }
-    const { objects } = this.renderer.render({
+    const { objects } = await this.renderer.render({
       application,
       service: serviceName,
       version,
@@ -490,14 +498,16 @@ export class DeployService {
     against: string,
   ): Promise<{ objects?: PlannedObject[]; clusters?: ClusterPlan[] }> {
     const record = await this.getRecord(application, serviceName, id);
-    const rendered = (r: DeploymentRow) =>
+    const rendered = async (r: DeploymentRow) =>
       r.spec
-        ? this.renderer.render({
-            application,
-            service: serviceName,
-            version: r.version ?? 0,
-            spec: r.spec,
-          }).objects
+        ? (
+            await this.renderer.render({
+              application,
+              service: serviceName,
+              version: r.version ?? 0,
+              spec: r.spec,
+            })
+          ).objects
         : [];
     if (against === 'live') {
       const clusters = await this.targetClusters(
@@ -509,12 +519,14 @@ export class DeployService {
           clusters,
           application,
           serviceName,
-          rendered(record),
+          await rendered(record),
         ),
       };
     }
     const other = await this.getRecord(application, serviceName, against);
-    return { objects: planAgainst(rendered(other), rendered(record)) };
+    return {
+      objects: planAgainst(await rendered(other), await rendered(record)),
+    };
   }
 
   // --- status -------------------------------------------------------------
@@ -650,7 +662,9 @@ export class DeployService {
     source: SpecSource,
   ): Promise<{ spec: VersionSpec; version?: number }> {
     if ((source.spec === undefined) === (source.version === undefined)) {
-      throw new InputError('spec or version: give exactly one of them');
+      throw new InputError(
+        'spec: give either a spec or a stored version, exactly one of them',
+      );
     }
     if (source.version !== undefined) {
       const version = await this.getVersion(
@@ -815,12 +829,14 @@ export class DeployService {
       if (!version) continue;
       let theirs: KubernetesObject[];
       try {
-        theirs = this.renderer.render({
-          application,
-          service: other.name,
-          version: version.number,
-          spec: version.spec,
-        }).objects;
+        theirs = (
+          await this.renderer.render({
+            application,
+            service: other.name,
+            version: version.number,
+            spec: version.spec,
+          })
+        ).objects;
       } catch {
         continue; // a template that changed since: the engine will say
       }
@@ -850,7 +866,7 @@ export class DeployService {
     let rendered: { objects: KubernetesObject[]; specHash: string } | undefined;
     if (spec) {
       const version = input.version ?? (await this.nextVersion(service));
-      rendered = this.renderer.render({
+      rendered = await this.renderer.render({
         application,
         service: service.name,
         version,
@@ -860,13 +876,19 @@ export class DeployService {
       await this.checkReferences(application, spec, input.clusters);
     }
     const previous = await this.currentRecord(application, service.name);
+    // Only for the summary: a template removed since makes it a full one.
     const previousObjects = previous?.spec
-      ? this.renderer.render({
-          application,
-          service: service.name,
-          version: previous.version ?? 0,
-          spec: previous.spec,
-        }).objects
+      ? await this.renderer
+          .render({
+            application,
+            service: service.name,
+            version: previous.version ?? 0,
+            spec: previous.spec,
+          })
+          .then(
+            r => r.objects,
+            () => [],
+          )
       : [];
     const summary =
       action === 'delete'
@@ -877,6 +899,9 @@ export class DeployService {
             ),
           ) || 'no changes';
 
+    const template = spec
+      ? await this.renderer.template(application, spec.template ?? 'default')
+      : undefined;
     const record = await this.knex.transaction(async trx => {
       // The record first: its in-flight row is the lock, so a concurrent
       // deploy gets a 409 naming this one before it numbers a version.
@@ -911,11 +936,12 @@ export class DeployService {
       }
       if (spec) {
         // The version number is on the pod template, so the hash is of the final render.
-        const { specHash } = this.renderer.render({
+        const { specHash } = await this.renderer.render({
           application,
           service: service.name,
           version: version!,
           spec,
+          template,
         });
         await this.records.setVersion(id, version!, specHash, trx);
       }
@@ -976,16 +1002,21 @@ export class DeployService {
     if (!this.renderedDeployments.has(deploymentId)) {
       const record = await this.records.get(deploymentId);
       const deployment = record?.spec
-        ? (this.renderer
+        ? await this.renderer
             .render({
               application,
               service,
               version: record.version ?? 0,
               spec: record.spec,
             })
-            .objects.find(o => o.kind === 'Deployment') as
-            | V1Deployment
-            | undefined)
+            .then(
+              r =>
+                r.objects.find(o => o.kind === 'Deployment') as
+                  | V1Deployment
+                  | undefined,
+              // A template removed since: nothing to compare with.
+              () => undefined,
+            )
         : undefined;
       if (this.renderedDeployments.size > 5000)
         this.renderedDeployments.clear();

@@ -148,6 +148,8 @@ export class DeploymentTracker implements WorkloadListener {
         record,
         record.targets.map(t => t.cluster),
       );
+      // Targets settled by the engine or another replica end the record here.
+      await this.complete(record);
     }
   }
 
@@ -165,7 +167,12 @@ export class DeploymentTracker implements WorkloadListener {
         this.platformEvent(cluster, 'Applied', 'Normal', 'objects applied'),
       ]);
     }
-    await this.evaluate(record, [cluster]);
+    // The engine's copy of the record predates this target's new state.
+    const fresh = await this.store.get(record.id);
+    if (!fresh) return;
+    await this.evaluate(fresh, [cluster]);
+    // An ExternalName service is done once applied.
+    if (changed) await this.complete(fresh);
   }
 
   async failed(
@@ -201,6 +208,7 @@ export class DeploymentTracker implements WorkloadListener {
     record: DeploymentRow,
     clusters: string[],
   ): Promise<void> {
+    let changedAny = false;
     for (const cluster of clusters) {
       const target = record.targets.find(t => t.cluster === cluster);
       // Only what the engine applied, and rollout failures that may still recover.
@@ -259,6 +267,7 @@ export class DeploymentTracker implements WorkloadListener {
         },
       );
       if (changed) {
+        changedAny = true;
         await this.store.addEvents(record.id, [
           this.platformEvent(
             cluster,
@@ -271,7 +280,8 @@ export class DeploymentTracker implements WorkloadListener {
         ]);
       }
     }
-    await this.complete(record);
+    // Most notifications (every pod change of a rollout) change no target.
+    if (changedAny) await this.complete(record);
   }
 
   /** Keeps the cluster's events about the service in the record's timeline. */

@@ -10,7 +10,7 @@ import {
   describeKubeError,
   KubeClients,
 } from '../kube/KubeClients';
-import { ObjectRef, OwnedObjects } from '../ownership/OwnedObjects';
+import { OwnedObjects, refOf } from '../ownership/OwnedObjects';
 import {
   ObservedTarget,
   ReconcileDomain,
@@ -42,15 +42,6 @@ export function workloadTarget(application: string, service: string): string {
 function parseTarget(target: string): { application: string; service: string } {
   const [application, service] = target.split('/');
   return { application, service };
-}
-
-function refOf(object: KubernetesObject): ObjectRef {
-  return {
-    apiVersion: object.apiVersion!,
-    kind: object.kind!,
-    name: object.metadata!.name!,
-    namespace: object.metadata?.namespace,
-  };
 }
 
 /** Hears what the engine did, so the record moves on at once. */
@@ -263,7 +254,7 @@ export class ServiceWorkloads implements ReconcileDomain {
       state: 'applying',
     });
     try {
-      const { objects } = this.renderer.render({
+      const { objects } = await this.renderer.render({
         application,
         service,
         version: record.version ?? 0,

@@ -6,8 +6,13 @@ import {
 import { KubernetesObject } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { OwnedObjects } from '../ownership/OwnedObjects';
+import { InputError } from '@backstage/errors';
 import { renderVersion } from '../services/renderVersion';
-import { ServiceTemplates } from '../services/ServiceTemplates';
+import { ServiceTemplateStore } from '../services/ServiceTemplateStore';
+import {
+  ServiceTemplate,
+  ServiceTemplates,
+} from '../services/ServiceTemplates';
 
 /** What a version of a service renders to, ready to apply. */
 export type RenderedVersion = {
@@ -29,24 +34,48 @@ export const SERVICE_COMPONENT = 'service';
 export class VersionRenderer {
   private constructor(
     private readonly templates: ServiceTemplates,
+    private readonly applicationTemplates: ServiceTemplateStore,
     private readonly owned: OwnedObjects,
   ) {}
 
   static create(options: {
     templates: ServiceTemplates;
+    applicationTemplates: ServiceTemplateStore;
     owned: OwnedObjects;
   }): VersionRenderer {
-    return new VersionRenderer(options.templates, options.owned);
+    return new VersionRenderer(
+      options.templates,
+      options.applicationTemplates,
+      options.owned,
+    );
   }
 
-  render(input: {
+  /** The built-in template of that name, else the application's own. */
+  async template(application: string, name: string): Promise<ServiceTemplate> {
+    if (this.templates.has(name)) return this.templates.get(name);
+    const own = await this.applicationTemplates.get(application, name);
+    if (!own) {
+      throw new InputError(
+        `spec.template: "${name}" is neither a service template of the platform (${this.templates
+          .names()
+          .join(', ')}) nor one of application "${application}"`,
+      );
+    }
+    return this.templates.parse(name, own.content);
+  }
+
+  async render(input: {
     application: string;
     service: string;
     version: number;
     spec: VersionSpec;
     deploymentId?: string;
-  }): RenderedVersion {
-    const template = this.templates.get(input.spec.template ?? 'default');
+    /** Already resolved, e.g. inside a transaction that must not read outside it. */
+    template?: ServiceTemplate;
+  }): Promise<RenderedVersion> {
+    const template =
+      input.template ??
+      (await this.template(input.application, input.spec.template ?? 'default'));
     const rendered = renderVersion({
       application: input.application,
       service: input.service,

@@ -68,7 +68,7 @@ async function startSandboxes(...names: string[]) {
 
 type Call = (
   user: string | undefined,
-  method: 'get' | 'post' | 'patch' | 'delete',
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete',
   p: string,
   body?: object,
 ) => Promise<request.Response>;
@@ -520,6 +520,7 @@ describe('services, versions and the deploy engine', () => {
         const v1 = await platform.call(ALICE, 'post', `${SVC}/deployments`, {
           spec: spec('nginx:1.25'),
         });
+        expect({ status: v1.status, body: v1.body }).toMatchObject({ status: 202 });
         expect(await settled(platform.call, v1.body.id)).toMatchObject({
           state: 'succeeded',
         });
@@ -617,6 +618,67 @@ describe('services, versions and the deploy engine', () => {
         const payDelete = await call(ALICE, 'delete', '/applications/pay');
         expect(payDelete.status).toBe(409);
         expect(payDelete.body.error.message).toMatch(/still has services: api/);
+
+        // The application's own service template, over the platform's default.
+        const templates = '/applications/shop/service-templates';
+        expect(
+          (
+            await call(ALICE, 'put', `${templates}/default`, {
+              content: 'labels: { tier: backend }',
+            })
+          ).status,
+        ).toBe(409);
+        const badTemplate = await call(ALICE, 'put', `${templates}/batch`, {
+          content: 'deployment: { revisionHistoryLimit: many }',
+        });
+        expect(badTemplate.status).toBe(400);
+        expect(badTemplate.body.error.message).toMatch(
+          /^content: .*deployment\.revisionHistoryLimit/,
+        );
+        expect(
+          (
+            await call(BOB, 'put', `${templates}/batch`, {
+              content: 'labels: { tier: backend }',
+            })
+          ).status,
+        ).toBe(403);
+        const putTemplate = await call(ALICE, 'put', `${templates}/batch`, {
+          content:
+            'labels: { tier: backend }\ndeployment: { revisionHistoryLimit: 3 }',
+        });
+        expect(putTemplate.status).toBe(200);
+        const unknownTemplate = await call(
+          ALICE,
+          'post',
+          `${SVC}/deployments`,
+          {
+            spec: spec('nginx:1.26', { template: 'missing' }),
+          },
+        );
+        expect(unknownTemplate.status).toBe(400);
+        expect(unknownTemplate.body.error.message).toMatch(
+          /^spec\.template: "missing"/,
+        );
+        const templated = await call(ALICE, 'post', `${SVC}/deployments`, {
+          spec: spec('nginx:1.26', { template: 'batch' }),
+        });
+        expect(templated.body.error?.message).toBeUndefined();
+        expect((await settled(call, templated.body.id)).state).toBe(
+          'succeeded',
+        );
+        const batchDeployment = await kubeFor(
+          alpha,
+        ).apps.readNamespacedDeployment({
+          namespace: 'shop',
+          name: 'web',
+        });
+        expect(batchDeployment.metadata?.labels?.tier).toBe('backend');
+        expect(batchDeployment.spec?.revisionHistoryLimit).toBe(3);
+        const inUse = await call(ALICE, 'delete', `${templates}/batch`);
+        expect(inUse.status).toBe(409);
+        expect(inUse.body.error.message).toMatch(
+          /used by the current version of: web/,
+        );
 
         // beta refuses writes to workloads: one failed cluster, a degraded application.
         beta.faults.set({

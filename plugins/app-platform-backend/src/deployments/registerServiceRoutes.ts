@@ -8,6 +8,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   applicationReadPermission,
+  applicationUpdatePermission,
   serviceCreatePermission,
   serviceDeletePermission,
   serviceDeployPermission,
@@ -16,6 +17,7 @@ import {
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import { ApplicationService } from '../applications/ApplicationService';
+import { ApplicationTemplates } from '../services/ApplicationTemplates';
 import { actorOf, authorizeResource } from '../permissions/authorizeRequest';
 import { AppPlatformRouter } from '../router';
 import { DeployService } from './DeployService';
@@ -31,6 +33,7 @@ const DEFAULT_PAGE = 20;
  */
 export function registerServiceRoutes(options: {
   deployments: DeployService;
+  templates: ApplicationTemplates;
   applications: ApplicationService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -87,6 +90,47 @@ export function registerServiceRoutes(options: {
   }
 
   return (router: AppPlatformRouter) => {
+    router.get('/applications/:name/service-templates', async (req, res) => {
+      await onApplication(req, req.params.name, applicationReadPermission);
+      res.json(await options.templates.list(req.params.name));
+    });
+
+    router.put(
+      '/applications/:name/service-templates/:template',
+      async (req, res) => {
+        const caller = await onApplication(
+          req,
+          req.params.name,
+          applicationUpdatePermission,
+        );
+        res.json(
+          await options.templates.put(
+            req.params.name,
+            req.params.template,
+            req.body.content,
+            caller,
+          ),
+        );
+      },
+    );
+
+    router.delete(
+      '/applications/:name/service-templates/:template',
+      async (req, res) => {
+        const caller = await onApplication(
+          req,
+          req.params.name,
+          applicationUpdatePermission,
+        );
+        await options.templates.delete(
+          req.params.name,
+          req.params.template,
+          caller,
+        );
+        res.status(204).end();
+      },
+    );
+
     router.get('/applications/:name/status', async (req, res) => {
       await onApplication(req, req.params.name, applicationReadPermission);
       res.json(await deployments.applicationStatus(req.params.name));

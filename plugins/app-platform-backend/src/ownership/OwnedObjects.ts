@@ -50,7 +50,8 @@ export type EnsureResult = {
   object: KubernetesObject;
 };
 
-function refOf(object: KubernetesObject): ObjectRef {
+/** The reference of an object: enough to read, update or delete it. */
+export function refOf(object: KubernetesObject): ObjectRef {
   return {
     apiVersion: object.apiVersion!,
     kind: object.kind!,

@@ -37,7 +37,9 @@ const nothing: ApplicationQueryFilter = query => {
   query.whereRaw('1 = 0');
 };
 
-function toWhere(criteria: PermissionCriteria<OwnerQuery>): ApplicationQueryFilter {
+function toWhere(
+  criteria: PermissionCriteria<OwnerQuery>,
+): ApplicationQueryFilter {
   if (isAndCriteria(criteria)) {
     const parts = criteria.allOf.map(toWhere);
     return query => {

@@ -20,8 +20,11 @@ export async function authorizeRequest(
 ): Promise<void> {
   const [decision] = await permissions.authorize([request], { credentials });
   if (decision.result !== AuthorizeResult.ALLOW) {
-    const target = 'resourceRef' in request ? ` on "${request.resourceRef}"` : '';
-    throw new NotAllowedError(`Not allowed: ${request.permission.name}${target}`);
+    const target =
+      'resourceRef' in request ? ` on "${request.resourceRef}"` : '';
+    throw new NotAllowedError(
+      `Not allowed: ${request.permission.name}${target}`,
+    );
   }
 }
 
@@ -53,8 +56,14 @@ export async function authorizeResource<TResource>(
 
 /** The entity ref the audit trail records for a caller. */
 export function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  if (principal.type === 'user' && principal.userEntityRef) return principal.userEntityRef;
-  if (principal.type === 'service' && principal.subject) return principal.subject;
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef)
+    return principal.userEntityRef;
+  if (principal.type === 'service' && principal.subject)
+    return principal.subject;
   return principal.type;
 }

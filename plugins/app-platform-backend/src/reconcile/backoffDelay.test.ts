@@ -5,9 +5,9 @@ describe('backoffDelay', () => {
 
   it('doubles from the initial delay up to the maximum', () => {
     const top = () => 1;
-    expect([1, 2, 3, 4, 7, 8, 50].map(n => backoffDelay(n, policy, top))).toEqual([
-      1000, 2000, 4000, 8000, 60_000, 60_000, 60_000,
-    ]);
+    expect(
+      [1, 2, 3, 4, 7, 8, 50].map(n => backoffDelay(n, policy, top)),
+    ).toEqual([1000, 2000, 4000, 8000, 60_000, 60_000, 60_000]);
   });
 
   it('jitters within the upper half', () => {

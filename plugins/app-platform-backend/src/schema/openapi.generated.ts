@@ -826,29 +826,36 @@ export const spec = {
         "type": "object",
         "properties": {
           "application": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           },
           "public": {
             "type": "boolean"
           },
           "owner": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "createdAt": {
             "type": "string",
             "format": "date-time"
           },
           "createdBy": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "currentVersion": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "desiredState": {
             "type": "string",
@@ -873,13 +880,17 @@ export const spec = {
         "type": "object",
         "properties": {
           "application": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "service": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "number": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "spec": {
             "type": "object"
@@ -889,7 +900,8 @@ export const spec = {
             "format": "date-time"
           },
           "createdBy": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           }
         },
         "required": [
@@ -977,7 +989,8 @@ export const spec = {
         "type": "object",
         "properties": {
           "cluster": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "state": {
             "type": "string",
@@ -990,10 +1003,12 @@ export const spec = {
             ]
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           },
           "startedAt": {
             "type": "string",
@@ -1013,13 +1028,16 @@ export const spec = {
         "type": "object",
         "properties": {
           "id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 36
           },
           "application": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "service": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "action": {
             "type": "string",
@@ -1041,7 +1059,9 @@ export const spec = {
             ]
           },
           "version": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "spec": {
             "type": "object"
@@ -1050,16 +1070,20 @@ export const spec = {
             "type": "object"
           },
           "rollbackOf": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 36
           },
           "createdBy": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           },
           "summary": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           },
           "targets": {
             "type": "array",
@@ -1096,7 +1120,8 @@ export const spec = {
             "format": "date-time"
           },
           "cluster": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "type": {
             "type": "string",
@@ -1106,13 +1131,16 @@ export const spec = {
             ]
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "object": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 320
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           },
           "source": {
             "type": "string",
@@ -1134,10 +1162,12 @@ export const spec = {
         "type": "object",
         "properties": {
           "kind": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "action": {
             "type": "string",
@@ -1154,7 +1184,8 @@ export const spec = {
               "type": "object",
               "properties": {
                 "path": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 1024
                 },
                 "before": {},
                 "after": {}
@@ -1176,7 +1207,8 @@ export const spec = {
         "type": "object",
         "properties": {
           "cluster": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "objects": {
             "type": "array",
@@ -1185,7 +1217,8 @@ export const spec = {
             }
           },
           "error": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           }
         },
         "required": [
@@ -1197,7 +1230,8 @@ export const spec = {
         "type": "object",
         "properties": {
           "cluster": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "state": {
             "type": "string",
@@ -1210,27 +1244,38 @@ export const spec = {
             ]
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 255
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 65536
           },
           "version": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "readyReplicas": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "desiredReplicas": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "updatedReplicas": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
           },
           "drift": {
             "type": "array",
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 65536
             }
           }
         },
@@ -1246,10 +1291,12 @@ export const spec = {
         "type": "object",
         "properties": {
           "application": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "service": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 63
           },
           "state": {
             "type": "string",
@@ -1269,6 +1316,7 @@ export const spec = {
           },
           "inFlight": {
             "type": "string",
+            "maxLength": 36,
             "description": "The id of the deployment record in flight, if any."
           }
         },
@@ -1980,7 +2028,8 @@ export const spec = {
                   "type": "object",
                   "properties": {
                     "application": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 63
                     },
                     "state": {
                       "type": "string",
@@ -2382,7 +2431,8 @@ export const spec = {
                       }
                     },
                     "nextCursor": {
-                      "type": "string"
+                      "type": "string",
+                      "maxLength": 65536
                     }
                   },
                   "required": [

@@ -1,4 +1,7 @@
-import { cleanProviderError, MAX_PROVIDER_ERROR_LENGTH } from './cleanProviderError';
+import {
+  cleanProviderError,
+  MAX_PROVIDER_ERROR_LENGTH,
+} from './cleanProviderError';
 
 describe('cleanProviderError', () => {
   it('removes the credentials of a signed Alibaba request from an SDK error', () => {
@@ -18,7 +21,9 @@ describe('cleanProviderError', () => {
       expect(cleaned).not.toContain(secret);
     }
     // What an admin needs to act stays.
-    expect(cleaned).toContain('Specified signature is not matched with our calculation');
+    expect(cleaned).toContain(
+      'Specified signature is not matched with our calculation',
+    );
     expect(cleaned).toContain('Action=DescribeInstances');
     expect(cleaned).toContain('ecs.cn-hangzhou.aliyuncs.test');
   });
@@ -50,9 +55,12 @@ describe('cleanProviderError', () => {
 
   it("removes the provider's own configured secrets, wherever they appear", () => {
     expect(
-      cleanProviderError('InvalidAccessKeyId: the key k3y-f0r-test-only is unknown', {
-        secrets: ['k3y-f0r-test-only', undefined],
-      }),
+      cleanProviderError(
+        'InvalidAccessKeyId: the key k3y-f0r-test-only is unknown',
+        {
+          secrets: ['k3y-f0r-test-only', undefined],
+        },
+      ),
     ).toBe('InvalidAccessKeyId: the key [redacted] is unknown');
   });
 

@@ -24,10 +24,16 @@ const RULES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
     `$1${REDACTED}`,
   ],
   // Bearer / Basic / ACS credentials wherever they appear.
-  [/\b(Bearer|Basic|ACS|ACS3-HMAC-SHA256)\s+[A-Za-z0-9._~+/:=,-]{6,}/g, `$1 ${REDACTED}`],
+  [
+    /\b(Bearer|Basic|ACS|ACS3-HMAC-SHA256)\s+[A-Za-z0-9._~+/:=,-]{6,}/g,
+    `$1 ${REDACTED}`,
+  ],
   // name=value in query strings and forms, name: value / "name": "value" in text and JSON.
   [
-    new RegExp(`([?&;\\s"'{,]|^)(${SECRET_NAMES})(["']?\\s*[=:]\\s*["']?)([^&\\s"',;}]+)`, 'gi'),
+    new RegExp(
+      `([?&;\\s"'{,]|^)(${SECRET_NAMES})(["']?\\s*[=:]\\s*["']?)([^&\\s"',;}]+)`,
+      'gi',
+    ),
     (_m, before, name, sep) => `${before}${name}${sep}${REDACTED}`,
   ],
   // Alibaba AccessKey ids and STS ids, JWTs, AWS key ids, GitHub/Slack tokens.

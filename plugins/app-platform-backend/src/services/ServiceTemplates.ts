@@ -1,3 +1,4 @@
+import { parseQuantity } from '../kube/parseQuantity';
 import { findPaths } from '@backstage/cli-common';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
@@ -8,7 +9,6 @@ import {
   imageReferenceProblem,
   isDnsLabel,
   isDnsSubdomain,
-  parseQuantity,
   validateResources,
 } from './validateVersionSpec';
 

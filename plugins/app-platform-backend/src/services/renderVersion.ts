@@ -1,3 +1,4 @@
+import { parseQuantity } from '../kube/parseQuantity';
 import { InputError } from '@backstage/errors';
 import {
   APP_PLATFORM_ANNOTATIONS,
@@ -14,7 +15,6 @@ import {
   DEFAULT_CONFIG_MOUNT_PATH,
   isDnsLabel,
   isDnsSubdomain,
-  parseQuantity,
 } from './validateVersionSpec';
 
 /** What a version renders from. The spec is validated; the template parsed. */

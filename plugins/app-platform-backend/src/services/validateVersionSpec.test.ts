@@ -1,3 +1,4 @@
+import { parseQuantity } from '../kube/parseQuantity';
 import { InputError } from '@backstage/errors';
 import { VersionSpec } from '@internal/plugin-app-platform-common';
 import fc from 'fast-check';
@@ -7,7 +8,6 @@ import { renderVersion } from './renderVersion';
 import { ServiceTemplates } from './ServiceTemplates';
 import {
   imageReferenceProblem,
-  parseQuantity,
   validateVersionSpec,
 } from './validateVersionSpec';
 

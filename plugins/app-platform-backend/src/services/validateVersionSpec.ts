@@ -1,3 +1,4 @@
+import { parseQuantity } from '../kube/parseQuantity';
 import { InputError } from '@backstage/errors';
 import {
   ServiceExposure,
@@ -38,26 +39,6 @@ const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const FILE_NAME = /^[A-Za-z0-9._-]+$/;
-const QUANTITY =
-  /^(?<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
-const QUANTITY_FACTORS: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
 // Docker's reference grammar (distribution/reference), without IPv6 hosts.
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN = new RegExp(
@@ -75,22 +56,6 @@ export function isDnsLabel(value: string): boolean {
 
 export function isDnsSubdomain(value: string): boolean {
   return value.length <= 253 && DNS_SUBDOMAIN.test(value);
-}
-
-/**
- * The value of a Kubernetes quantity (`100m` → 0.1, `1Gi` → 1073741824), or
- * undefined when it is not one. Signs are not accepted: nothing here is
- * negative.
- */
-export function parseQuantity(value: string): number | undefined {
-  if (value.length > 64) return undefined;
-  const match = QUANTITY.exec(value);
-  if (!match?.groups) return undefined;
-  const number = Number(match.groups.number);
-  const suffix = match.groups.suffix;
-  if (!suffix) return number;
-  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
-  return number * QUANTITY_FACTORS[suffix];
 }
 
 /** Why an image reference is not valid, or undefined when it is. */

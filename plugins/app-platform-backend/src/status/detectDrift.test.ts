@@ -1,5 +1,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
-import { DesiredDeployment, detectDrift, parseQuantity } from './detectDrift';
+import { parseQuantity } from '../kube/parseQuantity';
+import { DesiredDeployment, detectDrift } from './detectDrift';
 
 function desired(): DesiredDeployment & Record<string, unknown> {
   return {

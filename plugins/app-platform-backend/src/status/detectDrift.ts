@@ -1,3 +1,4 @@
+import { parseQuantity } from '../kube/parseQuantity';
 import type { V1Deployment } from '@kubernetes/client-node';
 
 /** A Kubernetes quantity as written in a manifest (`500m`, `1Gi`, `2`). */
@@ -253,38 +254,4 @@ function sameQuantity(a: Quantity, b: Quantity): boolean {
   const y = parseQuantity(b);
   if (x === undefined || y === undefined) return false;
   return Math.abs(x - y) <= Math.abs(y) * 1e-9;
-}
-
-const SUFFIXES: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/**
- * A Kubernetes quantity as a number: the API server rewrites quantities in
- * canonical form (`0.5` → `500m`, `1024Mi` → `1Gi`), which is not a change.
- */
-export function parseQuantity(q: Quantity): number | undefined {
-  if (typeof q === 'number') return q;
-  const match =
-    /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+)|([a-zA-Z]*))$/.exec(q.trim());
-  if (!match) return undefined;
-  const [, number, exponent, suffix] = match;
-  if (exponent !== undefined) return Number(number) * 10 ** Number(exponent);
-  const factor = SUFFIXES[suffix ?? ''];
-  return factor === undefined ? undefined : Number(number) * factor;
 }
