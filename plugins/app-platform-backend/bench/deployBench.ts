@@ -617,16 +617,17 @@ async function platformFigures(mode: 'deploy' | 'status') {
       const all = () => (applied.get(id)?.size ?? 0) >= clusters.length;
       if (!all()) {
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            appliedWaiters.delete(check);
-            reject(new Error(`record ${id} not applied in 60 s`));
-          }, 60_000);
+          let timer: NodeJS.Timeout | undefined = undefined;
           const check = () => {
             if (!all()) return;
             clearTimeout(timer);
             appliedWaiters.delete(check);
             resolve();
           };
+          timer = setTimeout(() => {
+            appliedWaiters.delete(check);
+            reject(new Error(`record ${id} not applied in 60 s`));
+          }, 60_000);
           appliedWaiters.add(check);
         });
       }
@@ -784,6 +785,7 @@ async function platformFigures(mode: 'deploy' | 'status') {
       calls: number;
     };
     const watchers = new Set<Watcher>();
+    const statusCallMs: number[] = [];
     const check = async (w: Watcher) => {
       if (w.checking) {
         w.again = true;
@@ -815,7 +817,6 @@ async function platformFigures(mode: 'deploy' | 'status') {
       }
     };
     const notified = new Map<string, number[]>();
-    const statusCallMs: number[] = [];
     const unsubscribeCaches = caches.onServiceChange((cluster, keys) => {
       if (!keys.some(k => k.namespace === APP && k.service === 'live')) return;
       const list = notified.get(cluster) ?? [];
@@ -951,7 +952,9 @@ function printTable() {
     )}|--------|`,
   );
   for (const r of rows) {
-    console.log(line(r, r.pass === undefined ? '' : r.pass ? 'PASS' : 'MISS'));
+    let verdict = '';
+    if (r.pass !== undefined) verdict = r.pass ? 'PASS' : 'MISS';
+    console.log(line(r, verdict));
   }
 }
 

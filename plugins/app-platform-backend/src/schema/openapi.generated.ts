@@ -789,6 +789,53 @@ export const spec = {
         ],
         "additionalProperties": false
       },
+      "ServiceTemplateInput": {
+        "type": "object",
+        "properties": {
+          "content": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 65536,
+            "description": "YAML of service template keys (templates/services/README.md), deep-merged over the platform's default template."
+          }
+        },
+        "required": [
+          "content"
+        ],
+        "additionalProperties": false
+      },
+      "ApplicationServiceTemplate": {
+        "type": "object",
+        "properties": {
+          "application": {
+            "type": "string",
+            "maxLength": 63
+          },
+          "name": {
+            "type": "string",
+            "maxLength": 63
+          },
+          "content": {
+            "type": "string",
+            "maxLength": 65536
+          },
+          "updatedBy": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "updatedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "application",
+          "name",
+          "content",
+          "updatedBy",
+          "updatedAt"
+        ]
+      },
       "ServiceInput": {
         "type": "object",
         "properties": {
@@ -928,6 +975,7 @@ export const spec = {
           "clusters": {
             "type": "array",
             "description": "Target clusters; every healthy cluster when absent.",
+            "minItems": 1,
             "maxItems": 100,
             "items": {
               "$ref": "#/components/schemas/ResourceName"
@@ -960,6 +1008,7 @@ export const spec = {
           },
           "clusters": {
             "type": "array",
+            "minItems": 1,
             "maxItems": 100,
             "items": {
               "$ref": "#/components/schemas/ResourceName"
@@ -973,6 +1022,7 @@ export const spec = {
         "properties": {
           "clusters": {
             "type": "array",
+            "minItems": 1,
             "maxItems": 100,
             "items": {
               "$ref": "#/components/schemas/ResourceName"
@@ -1661,6 +1711,15 @@ export const spec = {
           "$ref": "#/components/schemas/ResourceName"
         }
       },
+      "template": {
+        "name": "template",
+        "in": "path",
+        "required": true,
+        "description": "A service template's name (RFC 1123 label).",
+        "schema": {
+          "$ref": "#/components/schemas/ResourceName"
+        }
+      },
       "deployment": {
         "name": "deployment",
         "in": "path",
@@ -2056,6 +2115,110 @@ export const spec = {
                 }
               }
             }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/service-templates": {
+      "get": {
+        "operationId": "ListServiceTemplates",
+        "description": "The platform's service templates by name and the application's own with their YAML. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "builtIn": {
+                      "type": "array",
+                      "items": {
+                        "type": "string",
+                        "maxLength": 63
+                      }
+                    },
+                    "application": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ApplicationServiceTemplate"
+                      }
+                    }
+                  },
+                  "required": [
+                    "builtIn",
+                    "application"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/service-templates/{template}": {
+      "put": {
+        "operationId": "PutServiceTemplate",
+        "description": "Adds or replaces a service template of the application, checked as a whole over the default template (400 naming the key); a version uses it with spec.template. Built-in names are refused (409). Needs app-platform.application.update.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/template"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ServiceTemplateInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Stored.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApplicationServiceTemplate"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "DeleteServiceTemplate",
+        "description": "Removes a service template of the application; refused (409) while a service's current version uses it. Needs app-platform.application.update.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/template"
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Removed."
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
