@@ -17,9 +17,16 @@ import {
   ReconcileScope,
 } from '../reconcile/ReconcileDomain';
 import { DeploymentRow, DeploymentStore } from './DeploymentStore';
-import { SERVICE_COMPONENT, VersionRenderer } from './VersionRenderer';
+import {
+  RenderedVersion,
+  SERVICE_COMPONENT,
+  VersionRenderer,
+} from './VersionRenderer';
 
 export const WORKLOAD_DOMAIN = 'service-workload';
+
+/** Renders kept by record id: enough for every record converging at once. */
+const RENDER_CACHE_SIZE = 256;
 
 /** The kinds a version renders to, in creation order; deletion goes in reverse. */
 export const WORKLOAD_KINDS: ReadonlyArray<{
@@ -63,6 +70,7 @@ export type WorkloadListener = {
  */
 export class ServiceWorkloads implements ReconcileDomain {
   readonly name = WORKLOAD_DOMAIN;
+  private readonly rendered = new Map<string, Promise<RenderedVersion>>();
 
   private constructor(
     private readonly knex: Knex,
@@ -254,13 +262,7 @@ export class ServiceWorkloads implements ReconcileDomain {
       state: 'applying',
     });
     try {
-      const { objects } = await this.renderer.render({
-        application,
-        service,
-        version: record.version ?? 0,
-        spec: record.spec,
-        deploymentId: record.id,
-      });
+      const { objects } = await this.renderOnce(record);
       for (const object of objects) {
         await this.refuseOtherService(cluster, object, service);
         await this.owned.ensure(cluster, object);
@@ -275,6 +277,30 @@ export class ServiceWorkloads implements ReconcileDomain {
       throw error;
     }
     await this.listener.applied(record, cluster.name);
+  }
+
+  /**
+   * A record renders the same on every cluster: its clusters, converged at
+   * once, share one render (schema validation included) instead of one each.
+   */
+  private renderOnce(record: DeploymentRow) {
+    let rendered = this.rendered.get(record.id);
+    if (!rendered) {
+      rendered = this.renderer.render({
+        application: record.application,
+        service: record.service,
+        version: record.version ?? 0,
+        spec: record.spec!,
+        deploymentId: record.id,
+      });
+      // A failed render is not kept: the next pass tries again.
+      rendered.catch(() => this.rendered.delete(record.id));
+      if (this.rendered.size >= RENDER_CACHE_SIZE) {
+        this.rendered.delete(this.rendered.keys().next().value!);
+      }
+      this.rendered.set(record.id, rendered);
+    }
+    return rendered;
   }
 
   /** A name another service of the namespace holds stays that service's. */
