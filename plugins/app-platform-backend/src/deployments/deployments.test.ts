@@ -309,6 +309,26 @@ describe('services, versions and the deploy engine', () => {
         });
         expect(running.body.clusters[0].drift).toBeUndefined();
 
+        // Someone scales by hand on alpha: the status says what differs.
+        await kubeFor(alpha).apps.patchNamespacedDeployment({
+          namespace: 'shop',
+          name: 'web',
+          body: [{ op: 'replace', path: '/spec/replicas', value: 3 }],
+        });
+        const drifted = await waitFor(async () => {
+          const res = await call(ALICE, 'get', `${SVC}/status`);
+          return res.body.clusters[0].drift ? res.body : undefined;
+        }, 'drift on alpha');
+        expect(drifted.clusters[0].drift).toEqual([
+          'replicas is 3 (applied 2)',
+        ]);
+        expect(drifted.clusters[1].drift).toBeUndefined();
+        await kubeFor(alpha).apps.patchNamespacedDeployment({
+          namespace: 'shop',
+          name: 'web',
+          body: [{ op: 'replace', path: '/spec/replicas', value: 2 }],
+        });
+
         // Nothing changed: the plan says so for every object, server defaults included.
         const samePlan = await call(ALICE, 'post', `${SVC}/plan`, {
           version: 1,
@@ -520,7 +540,9 @@ describe('services, versions and the deploy engine', () => {
         const v1 = await platform.call(ALICE, 'post', `${SVC}/deployments`, {
           spec: spec('nginx:1.25'),
         });
-        expect({ status: v1.status, body: v1.body }).toMatchObject({ status: 202 });
+        expect({ status: v1.status, body: v1.body }).toMatchObject({
+          status: 202,
+        });
         expect(await settled(platform.call, v1.body.id)).toMatchObject({
           state: 'succeeded',
         });
