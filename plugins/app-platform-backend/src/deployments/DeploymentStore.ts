@@ -30,6 +30,17 @@ export type NewDeployment = {
 /** What the engine needs of a record to converge a cluster to it. */
 export type DeploymentRow = DeploymentRecord & { specHash?: string };
 
+/** What the engine's cheap look at a cluster needs of a record. */
+export type DeploymentSummary = {
+  id: string;
+  action: DeploymentAction;
+  specHash?: string;
+  serviceType?: string;
+};
+
+/** PostgreSQL and SQLite both take this many bound values in one `IN`. */
+const IN_CHUNK = 500;
+
 export type DeploymentPage = {
   items: DeploymentRecord[];
   /** Pass as `before` for the next (older) page. */
@@ -195,6 +206,26 @@ export class DeploymentStore {
       .where({ application, service, in_flight: 1 })
       .first();
     return row ? this.withTargets(row, trx) : undefined;
+  }
+
+  /** The records of these ids, by id, in as few queries as the ids allow. */
+  async summaries(ids: string[]): Promise<Map<string, DeploymentSummary>> {
+    const unique = [...new Set(ids)];
+    const byId = new Map<string, DeploymentSummary>();
+    for (let i = 0; i < unique.length; i += IN_CHUNK) {
+      const rows = await this.knex('deployments')
+        .whereIn('id', unique.slice(i, i + IN_CHUNK))
+        .select('id', 'action', 'spec_hash', 'spec');
+      for (const row of rows) {
+        byId.set(row.id, {
+          id: row.id,
+          action: row.action,
+          specHash: row.spec_hash ?? undefined,
+          serviceType: parse<VersionSpec>(row.spec)?.serviceType,
+        });
+      }
+    }
+    return byId;
   }
 
   /** Every record still deploying, e.g. to resume them after a restart. */

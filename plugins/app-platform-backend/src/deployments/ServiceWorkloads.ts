@@ -16,7 +16,11 @@ import {
   ReconcileDomain,
   ReconcileScope,
 } from '../reconcile/ReconcileDomain';
-import { DeploymentRow, DeploymentStore } from './DeploymentStore';
+import {
+  DeploymentRow,
+  DeploymentStore,
+  DeploymentSummary,
+} from './DeploymentStore';
 import {
   RenderedVersion,
   SERVICE_COMPONENT,
@@ -156,13 +160,10 @@ export class ServiceWorkloads implements ReconcileDomain {
       application: only?.application,
       service: only?.service,
     });
-    const records = new Map<string, DeploymentRow>();
-    for (const row of desired) {
-      if (!records.has(row.deploymentId)) {
-        const record = await this.store.get(row.deploymentId);
-        if (record) records.set(row.deploymentId, record);
-      }
-    }
+    // One query for every record the cluster should run, not one each.
+    const records = await this.store.summaries(
+      desired.map(row => row.deploymentId),
+    );
     const selector = this.selector(only?.application, only?.service);
     const [deployments, services] = await this.kube.call(
       cluster,
@@ -199,7 +200,7 @@ export class ServiceWorkloads implements ReconcileDomain {
 
     const inSyncWith = (
       annotations: Record<string, string> | undefined,
-      record: DeploymentRow,
+      record: DeploymentSummary,
     ) =>
       annotations?.[APP_PLATFORM_ANNOTATIONS.specHash] === record.specHash &&
       annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] === record.id;
@@ -217,7 +218,7 @@ export class ServiceWorkloads implements ReconcileDomain {
         });
         continue;
       }
-      const hasDeployment = record.spec?.serviceType !== 'ExternalName';
+      const hasDeployment = record.serviceType !== 'ExternalName';
       observed.push({
         target,
         desired: 'present',
