@@ -3,6 +3,7 @@ import { durationToMilliseconds } from '@backstage/types';
 import {
   ApiException,
   AppsV1Api,
+  Configuration,
   CoreV1Api,
   createConfiguration,
   KubeConfig,
@@ -13,6 +14,7 @@ import {
   PatchStrategy,
   RequestContext,
   ServerConfiguration,
+  V1APIResource,
   VersionApi,
 } from '@kubernetes/client-node';
 import { metrics } from '@opentelemetry/api';
@@ -167,6 +169,44 @@ export class DispatcherTrackingKubeConfig extends KubeConfig {
   }
 }
 
+/** How long a cluster's discovery answers are reused. */
+const DISCOVERY_TTL_MS = 10 * 60_000;
+
+/** What a cluster said its kinds are, by `apiVersion/kind`, and since when. */
+type Discovery = {
+  url: string;
+  since: number;
+  resources: Map<string, V1APIResource>;
+};
+
+/**
+ * The generic object client, with the cluster's discovery shared by all
+ * calls: the client asks `/apis/<group>/<version>` before each request to
+ * learn whether a kind is namespaced, and a client made per call would ask
+ * every time, doubling the round trips of every apply and plan.
+ */
+class SharedDiscoveryObjectApi extends KubernetesObjectApi {
+  constructor(
+    configuration: Configuration,
+    private readonly discovery: Discovery,
+  ) {
+    super(configuration);
+  }
+
+  protected override async resource(
+    apiVersion: string,
+    kind: string,
+    options?: Configuration,
+  ): Promise<V1APIResource | undefined> {
+    const key = `${apiVersion}/${kind}`;
+    const known = this.discovery.resources.get(key);
+    if (known) return known;
+    const found = await super.resource(apiVersion, kind, options);
+    if (found) this.discovery.resources.set(key, found);
+    return found;
+  }
+}
+
 /** Hands every request of a client the call's abort signal. */
 function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
   return {
@@ -186,6 +226,8 @@ function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
  * timeout, never a request that waits forever.
  */
 export class KubeClients {
+  private readonly discoveries = new Map<string, Discovery>();
+
   private constructor(readonly timeoutMs: number) {}
 
   static create(options?: { timeoutMs?: number }): KubeClients {
@@ -292,6 +334,21 @@ export class KubeClients {
     );
   }
 
+  /** The cluster's discovery, afresh when its URL changed or the answers are old. */
+  private discoveryOf(cluster: ClusterConnection): Discovery {
+    const known = this.discoveries.get(cluster.name);
+    if (
+      known &&
+      known.url === cluster.url &&
+      Date.now() - known.since < DISCOVERY_TTL_MS
+    ) {
+      return known;
+    }
+    const fresh = { url: cluster.url, since: Date.now(), resources: new Map() };
+    this.discoveries.set(cluster.name, fresh);
+    return fresh;
+  }
+
   private apis(
     cluster: ClusterConnection,
     kc: KubeConfig,
@@ -307,7 +364,10 @@ export class KubeClients {
       apps: new AppsV1Api(configuration),
       // Every object the platform names carries its namespace, so the
       // kubeconfig's default namespace never matters.
-      objects: new KubernetesObjectApi(configuration),
+      objects: new SharedDiscoveryObjectApi(
+        configuration,
+        this.discoveryOf(cluster),
+      ),
       version: new VersionApi(configuration),
     };
   }
