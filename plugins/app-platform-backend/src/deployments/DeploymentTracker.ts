@@ -81,6 +81,9 @@ export class DeploymentTracker implements WorkloadListener {
   /** application/service of records in flight, so a pod change costs no query when none is. */
   private readonly inFlight = new Map<string, string>();
   private readonly listeners = new Set<RecordListener>();
+  /** Clusters of each record in flight whose service changed since the last look. */
+  private readonly changed = new Map<string, Set<string>>();
+  private flushing: Promise<void> | undefined;
 
   private constructor(
     private readonly store: DeploymentStore,
@@ -122,8 +125,30 @@ export class DeploymentTracker implements WorkloadListener {
     for (const key of keys) {
       const id = this.inFlight.get(`${key.namespace}/${key.service}`);
       if (!id) continue;
-      const record = await this.store.get(id);
-      if (record) await this.evaluate(record, [cluster]);
+      const clusters = this.changed.get(id) ?? new Set<string>();
+      clusters.add(cluster);
+      this.changed.set(id, clusters);
+    }
+    // A rollout on many clusters is a stream of pod changes: one read of the
+    // record per batch, not one per change, keeps the database free for the engine.
+    this.flushing ??= new Promise<void>(resolve => setImmediate(resolve)).then(
+      () => this.flushChanged(),
+    );
+    await this.flushing;
+  }
+
+  private async flushChanged(): Promise<void> {
+    try {
+      while (this.changed.size) {
+        const batch = [...this.changed];
+        this.changed.clear();
+        for (const [id, clusters] of batch) {
+          const record = await this.store.get(id);
+          if (record) await this.evaluate(record, [...clusters]);
+        }
+      }
+    } finally {
+      this.flushing = undefined;
     }
   }
 
