@@ -262,7 +262,6 @@ export const appPlatformPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           serviceSignals.stop();
           await statusCaches.stop();
-          kube.close();
         });
 
         // A cluster that comes back (or is registered) gets everything at once.

@@ -18,7 +18,6 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { metrics } from '@opentelemetry/api';
-import { createHash } from 'node:crypto';
 
 /** Everything needed to talk to one cluster. Holds the token: never log it. */
 export type ClusterConnection = {
@@ -132,21 +131,12 @@ const callDuration = meter.createHistogram(
  * close them when a call ends or times out; otherwise their sockets linger.
  * undici cannot cancel a connection still in its TLS handshake, so that
  * phase gets `connectTimeoutMs` (undici's default is 10 s) as its bound.
- *
- * With `shareConnections`, the first request's pool serves every later
- * request too (keep-alive): the calls to a cluster reuse its TLS
- * connections instead of a handshake per request, the main CPU cost of
- * talking to many clusters at once. A request aborted at its deadline takes
- * its socket down with it.
  */
 export class DispatcherTrackingKubeConfig extends KubeConfig {
   private readonly dispatchers: Array<{ destroy(): Promise<void> }> = [];
   private closed = false;
 
-  constructor(
-    private readonly connectTimeoutMs: number,
-    private readonly options: { shareConnections?: boolean } = {},
-  ) {
+  constructor(private readonly connectTimeoutMs: number) {
     super();
   }
 
@@ -168,15 +158,8 @@ export class DispatcherTrackingKubeConfig extends KubeConfig {
     if (!dispatcher) return;
     // A request started after the end (a client that ignored the abort)
     // fails at once instead of opening a connection nobody will close.
-    if (this.closed) {
-      dispatcher.destroy().catch(() => {});
-    } else if (this.options.shareConnections && this.dispatchers.length) {
-      // Made but not connected yet: dropping it costs nothing.
-      dispatcher.destroy().catch(() => {});
-      context.setDispatcher(this.dispatchers[0] as typeof dispatcher);
-    } else {
-      this.dispatchers.push(dispatcher);
-    }
+    if (this.closed) dispatcher.destroy().catch(() => {});
+    else this.dispatchers.push(dispatcher);
   }
 
   /** Closes the connections of every request made with it, now and later. */
@@ -244,11 +227,6 @@ function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
  */
 export class KubeClients {
   private readonly discoveries = new Map<string, Discovery>();
-  /** One connection pool per cluster, made anew when its connection details change. */
-  private readonly pools = new Map<
-    string,
-    { fingerprint: string; kubeConfig: DispatcherTrackingKubeConfig }
-  >();
 
   private constructor(readonly timeoutMs: number) {}
 
@@ -272,14 +250,7 @@ export class KubeClients {
   /** A kubeconfig for the cluster whose requests' connections can be closed. */
   trackingKubeConfig(cluster: ClusterConnection): DispatcherTrackingKubeConfig {
     const kc = new DispatcherTrackingKubeConfig(this.timeoutMs);
-    kc.loadFromOptions(this.kubeConfigOptions(cluster));
-    return kc;
-  }
-
-  private kubeConfigOptions(
-    cluster: ClusterConnection,
-  ): Parameters<KubeConfig['loadFromOptions']>[0] {
-    return {
+    kc.loadFromOptions({
       clusters: [
         {
           name: cluster.name,
@@ -293,7 +264,8 @@ export class KubeClients {
         { name: cluster.name, cluster: cluster.name, user: 'app-platform' },
       ],
       currentContext: cluster.name,
-    };
+    });
+    return kc;
   }
 
   /**
@@ -321,7 +293,7 @@ export class KubeClients {
     });
     const started = performance.now();
     let outcome = 'ok';
-    const kc = this.pooledKubeConfig(cluster);
+    const kc = this.trackingKubeConfig(cluster);
     try {
       // The race settles the call even if a client ignores the abort.
       return await Promise.race([
@@ -337,6 +309,8 @@ export class KubeClients {
     } finally {
       clearTimeout(timer);
       options?.signal?.removeEventListener('abort', onAbort);
+      // Each request had its own pool; nothing of this call may linger.
+      kc.destroyConnections();
       const attributes = { cluster: cluster.name, operation, outcome };
       callCounter.add(1, attributes);
       callDuration.record((performance.now() - started) / 1000, attributes);
@@ -358,38 +332,6 @@ export class KubeClients {
         PatchStrategy.ServerSideApply,
       ),
     );
-  }
-
-  /** Closes every cluster's connections, e.g. when the backend stops. */
-  close(): void {
-    for (const { kubeConfig } of this.pools.values()) {
-      kubeConfig.destroyConnections();
-    }
-    this.pools.clear();
-  }
-
-  private pooledKubeConfig(
-    cluster: ClusterConnection,
-  ): DispatcherTrackingKubeConfig {
-    const fingerprint = createHash('sha256')
-      .update(
-        JSON.stringify([
-          cluster.url,
-          cluster.caData,
-          cluster.token,
-          cluster.skipTLSVerify,
-        ]),
-      )
-      .digest('hex');
-    const known = this.pools.get(cluster.name);
-    if (known?.fingerprint === fingerprint) return known.kubeConfig;
-    known?.kubeConfig.destroyConnections();
-    const kubeConfig = new DispatcherTrackingKubeConfig(this.timeoutMs, {
-      shareConnections: true,
-    });
-    kubeConfig.loadFromOptions(this.kubeConfigOptions(cluster));
-    this.pools.set(cluster.name, { fingerprint, kubeConfig });
-    return kubeConfig;
   }
 
   /** The cluster's discovery, afresh when its URL changed or the answers are old. */
