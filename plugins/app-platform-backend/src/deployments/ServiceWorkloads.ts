@@ -1,4 +1,3 @@
-import { ConflictError } from '@backstage/errors';
 import {
   APP_PLATFORM_ANNOTATIONS,
   APP_PLATFORM_LABELS,
@@ -11,6 +10,8 @@ import {
   KubeClients,
 } from '../kube/KubeClients';
 import { OwnedObjects, refOf } from '../ownership/OwnedObjects';
+import { NameTakenError } from './planObjects';
+import { isPrunable, WORKLOAD_KINDS } from './workloadKinds';
 import {
   ObservedTarget,
   ReconcileDomain,
@@ -31,19 +32,6 @@ export const WORKLOAD_DOMAIN = 'service-workload';
 
 /** Renders kept by record id: enough for every record converging at once. */
 const RENDER_CACHE_SIZE = 256;
-
-/** The kinds a version renders to, in creation order; deletion goes in reverse. */
-export const WORKLOAD_KINDS: ReadonlyArray<{
-  apiVersion: string;
-  kind: string;
-}> = [
-  { apiVersion: 'v1', kind: 'ConfigMap' },
-  { apiVersion: 'v1', kind: 'Secret' },
-  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
-  { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-];
 
 /** `application/service`: the reconcile target of a service. */
 export function workloadTarget(application: string, service: string): string {
@@ -193,10 +181,14 @@ export class ServiceWorkloads implements ReconcileDomain {
           s.metadata?.labels?.[APP_PLATFORM_LABELS.service],
       ),
     );
-    const liveTargets = new Set([
-      ...annotationsByTarget(deployments.items).keys(),
-      ...annotationsByTarget(services.items).keys(),
-    ]);
+    const liveTargets = new Set(
+      [...deployments.items, ...services.items].map(item =>
+        workloadTarget(
+          item.metadata!.namespace!,
+          item.metadata!.labels![APP_PLATFORM_LABELS.service],
+        ),
+      ),
+    );
 
     const inSyncWith = (
       annotations: Record<string, string> | undefined,
@@ -265,8 +257,21 @@ export class ServiceWorkloads implements ReconcileDomain {
     try {
       const { objects } = await this.renderOnce(record);
       for (const object of objects) {
-        await this.refuseOtherService(cluster, object, service);
-        await this.owned.ensure(cluster, object);
+        // A name another service of the namespace holds stays that
+        // service's; checked on the object ensure reads anyway.
+        await this.owned.ensure(cluster, object, {
+          check: live => {
+            const holder = live.metadata?.labels?.[APP_PLATFORM_LABELS.service];
+            if (holder !== service) {
+              throw new NameTakenError(
+                object.kind!,
+                object.metadata!.name!,
+                cluster.name,
+                holder,
+              );
+            }
+          },
+        });
       }
       await this.prune(cluster, application, service, objects);
     } catch (error) {
@@ -302,28 +307,6 @@ export class ServiceWorkloads implements ReconcileDomain {
       this.rendered.set(record.id, rendered);
     }
     return rendered;
-  }
-
-  /** A name another service of the namespace holds stays that service's. */
-  private async refuseOtherService(
-    cluster: ClusterConnection,
-    object: KubernetesObject,
-    service: string,
-  ): Promise<void> {
-    const live = await this.owned.read(cluster, refOf(object));
-    if (!live || this.owned.ownershipOf(live) !== 'ours') return;
-    const holder = live.metadata?.labels?.[APP_PLATFORM_LABELS.service];
-    if (holder !== service) {
-      throw new ConflictError(
-        `${object.kind} "${object.metadata?.name}" on cluster ${
-          cluster.name
-        }: name already used by ${
-          holder
-            ? `service "${holder}"`
-            : `the application's namespace template`
-        }`,
-      );
-    }
   }
 
   private async listOurs(
@@ -367,11 +350,8 @@ export class ServiceWorkloads implements ReconcileDomain {
     keep: KubernetesObject[],
   ): Promise<void> {
     const wanted = new Set(keep.map(o => `${o.kind}/${o.metadata?.name}`));
-    // A claim holds data: it goes with the service, not with a version.
     const stale = (await this.listOurs(cluster, application, service)).filter(
-      o =>
-        o.kind !== 'PersistentVolumeClaim' &&
-        !wanted.has(`${o.kind}/${o.metadata?.name}`),
+      o => isPrunable(o) && !wanted.has(`${o.kind}/${o.metadata?.name}`),
     );
     await this.removeInOrder(cluster, stale);
   }

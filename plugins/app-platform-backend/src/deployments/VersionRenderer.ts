@@ -75,7 +75,10 @@ export class VersionRenderer {
   }): Promise<RenderedVersion> {
     const template =
       input.template ??
-      (await this.template(input.application, input.spec.template ?? 'default'));
+      (await this.template(
+        input.application,
+        input.spec.template ?? 'default',
+      ));
     const rendered = renderVersion({
       application: input.application,
       service: input.service,

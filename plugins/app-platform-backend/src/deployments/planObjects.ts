@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import {
   APP_PLATFORM_LABELS,
   ClusterPlan,
@@ -13,22 +14,10 @@ import {
 } from '../kube/KubeClients';
 import { NotOwnedError, OwnedObjects } from '../ownership/OwnedObjects';
 import { diffObjects } from './diffObjects';
-
-/**
- * Every kind a service's version may render to: an object of these kinds that
- * carries the service's labels and is no longer rendered is deleted.
- */
-const RENDERED_KINDS: Array<{ apiVersion: string; kind: string }> = [
-  { apiVersion: 'v1', kind: 'ConfigMap' },
-  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
-  { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-];
+import { isPrunable, WORKLOAD_KINDS } from './workloadKinds';
 
 /** An object of that name exists and is ours, but belongs to another service. */
-export class NameTakenError extends Error {
-  readonly name = 'NameTakenError';
+export class NameTakenError extends ConflictError {
   constructor(kind: string, name: string, cluster: string, other?: string) {
     super(
       `${kind} "${name}" on cluster ${cluster}: name already used by ${
@@ -231,7 +220,7 @@ async function plannedDeletions(options: {
 }): Promise<PlannedObject[]> {
   const { kube, owned, cluster, namespace, service, desired, signal } = options;
   const kept = new Set(desired.map(keyOf));
-  const kinds = [...RENDERED_KINDS];
+  const kinds = [...WORKLOAD_KINDS];
   for (const object of desired) {
     if (!kinds.some(k => k.kind === object.kind)) {
       kinds.push({ apiVersion: object.apiVersion!, kind: object.kind! });
@@ -270,7 +259,10 @@ async function plannedDeletions(options: {
     const gone = items
       .map(item => ({ ...item, kind: item.kind ?? kind }))
       .filter(
-        item => !kept.has(keyOf(item)) && !item.metadata?.deletionTimestamp,
+        item =>
+          isPrunable(item) &&
+          !kept.has(keyOf(item)) &&
+          !item.metadata?.deletionTimestamp,
       )
       .sort((a, b) =>
         (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1,

@@ -131,7 +131,11 @@ export class OwnedObjects {
   async ensure(
     cluster: ClusterConnection,
     object: KubernetesObject,
-    options?: { adopt?: boolean },
+    options?: {
+      adopt?: boolean;
+      /** Refuses (by throwing) an object of ours that the caller may not take over. */
+      check?: (live: KubernetesObject) => void;
+    },
   ): Promise<EnsureResult> {
     const desired = this.stamp(object);
     const ref = refOf(desired);
@@ -166,6 +170,7 @@ export class OwnedObjects {
         ownership as Exclude<Ownership, 'ours'>,
       );
     }
+    if (!adopting) options?.check?.(live);
     // Adopted stays adopted: server-side apply drops what we stop declaring,
     // and a namespace that lost the mark would be deleted instead of released.
     const adopted =
