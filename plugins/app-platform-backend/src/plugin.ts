@@ -19,7 +19,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { ApplicationNamespaces } from './applications/ApplicationNamespaces';
 import { ApplicationService } from './applications/ApplicationService';
-import { ApplicationStore } from './applications/ApplicationStore';
+import {
+  ApplicationStore,
+  NAMESPACE_DOMAIN,
+} from './applications/ApplicationStore';
 import { NamespaceTemplates } from './applications/NamespaceTemplates';
 import { registerApplicationRoutes } from './applications/registerApplicationRoutes';
 import { AuditLog } from './audit/AuditLog';
@@ -41,7 +44,7 @@ import { DeploymentStore } from './deployments/DeploymentStore';
 import { DeploymentTracker } from './deployments/DeploymentTracker';
 import { DeployService } from './deployments/DeployService';
 import { registerServiceRoutes } from './deployments/registerServiceRoutes';
-import { ServiceSignals } from './deployments/ServiceSignals';
+import { CoalescingSignals } from './signals/CoalescingSignals';
 import { ServiceWorkloads } from './deployments/ServiceWorkloads';
 import {
   SERVICE_COMPONENT,
@@ -52,8 +55,11 @@ import { ServiceTemplates } from './services/ServiceTemplates';
 import { ServiceTemplateStore } from './services/ServiceTemplateStore';
 import { ApplicationTemplates } from './services/ApplicationTemplates';
 import { StatusCaches } from './status/StatusCaches';
-import { APP_PLATFORM_LABELS } from '@internal/plugin-app-platform-common';
-import { durationToMilliseconds } from '@backstage/types';
+import {
+  APP_PLATFORM_LABELS,
+  APP_PLATFORM_SIGNAL_CHANNELS,
+} from '@internal/plugin-app-platform-common';
+import { durationToMilliseconds, JsonObject } from '@backstage/types';
 import {
   ScheduledServerProvider,
   ServerInventory,
@@ -235,11 +241,31 @@ export const appPlatformPlugin = createBackendPlugin({
           audit,
           logger,
         });
-        const serviceSignals = ServiceSignals.create({
+        const serviceSignals = CoalescingSignals.create({
           signals,
-          status: (application, service) =>
-            deployments.statusForSignal(application, service),
+          channel: APP_PLATFORM_SIGNAL_CHANNELS.serviceStatus,
+          load: async key => {
+            const [application, service] = key.split('/');
+            return (await deployments.statusForSignal(application, service)) as
+              | JsonObject
+              | undefined;
+          },
           logger,
+        });
+        const applicationSignals = CoalescingSignals.create({
+          signals,
+          channel: APP_PLATFORM_SIGNAL_CHANNELS.application,
+          load: async name =>
+            ((await applicationStore.get(name)) as JsonObject | undefined) ?? {
+              name,
+              deleted: true,
+            },
+          logger,
+        });
+        // Namespaces becoming ready, failing or deleted, and applications
+        // created or deleted, reach open application pages.
+        reconcileStatus.onChange((domain, target) => {
+          if (domain === NAMESPACE_DOMAIN) applicationSignals.changed(target);
         });
         statusCaches.onServiceChange((cluster, keys) => {
           void tracker
@@ -250,10 +276,10 @@ export const appPlatformPlugin = createBackendPlugin({
               ),
             );
           for (const key of keys)
-            serviceSignals.changed(key.namespace, key.service);
+            serviceSignals.changed(`${key.namespace}/${key.service}`);
         });
         tracker.onRecordChange(record =>
-          serviceSignals.changed(record.application, record.service),
+          serviceSignals.changed(`${record.application}/${record.service}`),
         );
         lifecycle.addStartupHook(async () => {
           await statusCaches.sync();
@@ -261,6 +287,7 @@ export const appPlatformPlugin = createBackendPlugin({
         });
         lifecycle.addShutdownHook(async () => {
           serviceSignals.stop();
+          applicationSignals.stop();
           await statusCaches.stop();
         });
 

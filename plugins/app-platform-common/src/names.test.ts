@@ -24,9 +24,12 @@ describe('checkResourceName', () => {
 });
 
 describe('checkApplicationName', () => {
-  it.each(['payments', 'kube', 'defaults', 'my-kube-system'])('accepts %p', name => {
-    expect(checkApplicationName(name, ['monitoring'])).toBeUndefined();
-  });
+  it.each(['payments', 'kube', 'defaults', 'my-kube-system'])(
+    'accepts %p',
+    name => {
+      expect(checkApplicationName(name, ['monitoring'])).toBeUndefined();
+    },
+  );
 
   it.each([
     ['default', 'matches "default"'],
@@ -37,6 +40,8 @@ describe('checkApplicationName', () => {
     ['team-x-prod', 'matches "team-*"'],
     ['Bad_Name', 'RFC 1123'],
   ])('rejects %p', (name, reason) => {
-    expect(checkApplicationName(name, ['monitoring', 'team-*'])).toContain(reason);
+    expect(checkApplicationName(name, ['monitoring', 'team-*'])).toContain(
+      reason,
+    );
   });
 });

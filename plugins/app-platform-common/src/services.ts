@@ -1,4 +1,5 @@
 import type {
+  ApplicationState,
   DeploymentRecordState,
   ServiceRolloutState,
 } from './states';
@@ -330,4 +331,105 @@ export type ServiceClusterStatus = {
   updatedReplicas: number;
   /** The live Deployment differs from what the platform applied. */
   drift?: string[];
+  /** Only in one service's status: how its rollout goes on this cluster. */
+  rollout?: ServiceRollout;
 };
+
+/**
+ * A rollout's details on one cluster, from the watch cache: pods of the new
+ * and old ReplicaSets, the Deployment's conditions and the latest events.
+ *
+ * @public
+ */
+export type ServiceRollout = {
+  /** Pods of older ReplicaSets still running. */
+  oldReplicas: number;
+  conditions: Array<{
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+  }>;
+  /** The latest Kubernetes events of its Deployment, ReplicaSets and Pods, oldest first. */
+  events: DeploymentEvent[];
+};
+
+/**
+ * A service's live state on each cluster it is placed on, and the
+ * aggregate; what `GET …/status` answers and the status signal carries.
+ *
+ * @public
+ */
+export type ServiceStatus = {
+  application: string;
+  service: string;
+  state: ApplicationState;
+  clusters: ServiceClusterStatus[];
+  /** The id of the record in flight, if any. */
+  inFlight?: string;
+  /**
+   * Only in one service's status: its newest record, so a page that shows
+   * the history follows it from the status signal alone.
+   */
+  latestDeployment?: DeploymentRecord;
+};
+
+/**
+ * The states of an application's services and their aggregate.
+ *
+ * @public
+ */
+export type ApplicationStatus = {
+  application: string;
+  state: ApplicationState;
+  services: ServiceStatus[];
+};
+
+/**
+ * One page of a service's history, newest first.
+ *
+ * @public
+ */
+export type DeploymentPage = {
+  items: DeploymentRecord[];
+  /** Pass as `before` for the next (older) page. */
+  nextCursor?: string;
+};
+
+/**
+ * What to deploy: exactly one of a new spec and a stored version.
+ *
+ * @public
+ */
+export type DeployRequest = {
+  spec?: VersionSpec;
+  version?: number;
+  /** Target clusters; every healthy cluster when absent. */
+  clusters?: string[];
+  /** Why, in the requester's words. */
+  description?: string;
+};
+
+/**
+ * What two records (or a record and what runs now) differ in.
+ *
+ * @public
+ */
+export type DeploymentDiff = {
+  /** Record against record: the objects that differ, cluster-independent. */
+  objects?: PlannedObject[];
+  /** Record against live: a plan per cluster. */
+  clusters?: ClusterPlan[];
+};
+
+/**
+ * The signal channels the backend pushes live state on (Backstage signals).
+ * `serviceStatus` carries a {@link ServiceStatus}; `application` an
+ * `Application`, or `{ name, deleted: true }` once it is gone.
+ *
+ * @public
+ */
+export const APP_PLATFORM_SIGNAL_CHANNELS = {
+  serviceStatus: 'app-platform:service-status',
+  application: 'app-platform:application',
+} as const;

@@ -9,8 +9,12 @@ import { AppPlatformClient } from '@internal/plugin-app-platform-common';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { appPlatformApiRef } from './api/appPlatformApiRef';
 import { rootRouteRef } from './routes';
-import { clusterExtensions, clustersRouteRef } from './clusters/clusterExtensions';
+import {
+  clusterExtensions,
+  clustersRouteRef,
+} from './clusters/clusterExtensions';
 import { serverExtensions, serversRouteRef } from './servers/serverExtensions';
+import { serviceExtensions } from './services/serviceExtensions';
 
 /** The REST client, built on the app's discovery and authenticated fetch. */
 export const appPlatformApi = ApiBlueprint.make({
@@ -44,7 +48,13 @@ export const appPlatformPage = PageBlueprint.make({
  */
 export const appPlatformPlugin = createFrontendPlugin({
   pluginId: 'app-platform',
-  extensions: [appPlatformApi, appPlatformPage, ...clusterExtensions, ...serverExtensions],
+  extensions: [
+    appPlatformApi,
+    appPlatformPage,
+    ...clusterExtensions,
+    ...serverExtensions,
+    ...serviceExtensions,
+  ],
   routes: {
     root: rootRouteRef,
     clusters: clustersRouteRef,

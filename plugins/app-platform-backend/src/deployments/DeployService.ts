@@ -2,17 +2,20 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   APP_PLATFORM_ANNOTATIONS,
-  ApplicationState,
+  ApplicationStatus,
   checkApplicationName,
   ClusterPlan,
   deriveApplicationState,
   DeploymentAction,
+  DeploymentDiff,
   DeploymentEvent,
+  DeploymentPage,
   DeploymentRecord,
   DeploymentTarget,
-  PlannedObject,
   Service,
   ServiceClusterStatus,
+  ServiceRollout,
+  ServiceStatus,
   ServiceVersion,
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
@@ -31,16 +34,16 @@ import { ReconcileStatusStore } from '../reconcile/ReconcileStatusStore';
 import { ServiceStore } from '../services/ServiceStore';
 import { validateVersionSpec } from '../services/validateVersionSpec';
 import { detectDrift } from '../status/detectDrift';
-import {
-  DeploymentPage,
-  DeploymentRow,
-  DeploymentStore,
-} from './DeploymentStore';
+import { DeploymentRow, DeploymentStore } from './DeploymentStore';
 import { DeploymentTracker, LiveStatusSource } from './DeploymentTracker';
+import { toDeploymentEvent } from './toDeploymentEvent';
 import { planAgainst, planCluster } from './planObjects';
 import { summarizeChanges } from './diffObjects';
 import { WORKLOAD_DOMAIN, workloadTarget } from './ServiceWorkloads';
 import { VersionRenderer } from './VersionRenderer';
+
+/** How many of the latest cluster events a service's status carries per cluster. */
+const RECENT_EVENTS = 5;
 
 /** Clusters planned at once: a plan on 10 clusters takes about as long as on one. */
 const CLUSTER_CONCURRENCY = 16;
@@ -66,21 +69,6 @@ export type DeployRequest = SpecSource & {
   /** Target clusters; all healthy ones when absent. */
   clusters?: string[];
   description?: string;
-};
-
-/** A service's live state: per cluster from the watch caches, and overall. */
-export type ServiceStatus = {
-  application: string;
-  service: string;
-  state: ApplicationState;
-  clusters: ServiceClusterStatus[];
-  inFlight?: string;
-};
-
-export type ApplicationStatus = {
-  application: string;
-  state: ApplicationState;
-  services: ServiceStatus[];
 };
 
 /** The source of healthy clusters (the registry). */
@@ -199,6 +187,11 @@ export class DeployService {
 
   listServices(application: string): Promise<Service[]> {
     return this.services.list({ application });
+  }
+
+  /** The services of any of these applications; of all when absent. */
+  listServicesOf(applications?: string[]): Promise<Service[]> {
+    return this.services.list({ applications });
   }
 
   async getService(application: string, name: string): Promise<Service> {
@@ -496,7 +489,7 @@ export class DeployService {
     serviceName: string,
     id: string,
     against: string,
-  ): Promise<{ objects?: PlannedObject[]; clusters?: ClusterPlan[] }> {
+  ): Promise<DeploymentDiff> {
     const record = await this.getRecord(application, serviceName, id);
     const rendered = async (r: DeploymentRow) =>
       r.spec
@@ -537,16 +530,20 @@ export class DeployService {
     serviceName: string,
   ): Promise<ServiceStatus> {
     await this.getService(application, serviceName);
-    const [placed, inFlight] = await Promise.all([
+    const [placed, inFlight, latest] = await Promise.all([
       this.records.desired({ application, service: serviceName }),
       this.records.inFlight(application, serviceName),
+      this.records.list(application, serviceName, { limit: 1 }),
     ]);
     const targets = await this.records.targetsOf(
       placed.map(p => p.deploymentId),
     );
     const clusters = await Promise.all(
       placed.map(async p => {
-        const status = this.clusterStatus(p, targets);
+        const status: ServiceClusterStatus = {
+          ...this.clusterStatus(p, targets),
+          rollout: this.rolloutOf(p.cluster, application, serviceName),
+        };
         const drift = await this.driftOf(
           p.cluster,
           application,
@@ -562,6 +559,37 @@ export class DeployService {
       state: deriveApplicationState(clusters.map(c => c.state)),
       clusters: clusters.sort((a, b) => a.cluster.localeCompare(b.cluster)),
       inFlight: inFlight?.id,
+      latestDeployment: latest.items[0],
+    };
+  }
+
+  /** The rollout's details on one cluster, from its watch cache. */
+  private rolloutOf(
+    cluster: string,
+    application: string,
+    service: string,
+  ): ServiceRollout {
+    const deployment = this.live.liveDeployment(
+      cluster,
+      application,
+      service,
+    ) as V1Deployment | undefined;
+    const status = deployment?.status;
+    return {
+      oldReplicas: Math.max(
+        0,
+        (status?.replicas ?? 0) - (status?.updatedReplicas ?? 0),
+      ),
+      conditions: (status?.conditions ?? []).map(c => ({
+        type: c.type,
+        status: c.status,
+        reason: c.reason,
+        message: c.message,
+      })),
+      events: this.live
+        .serviceEvents(cluster, application, service)
+        .slice(-RECENT_EVENTS)
+        .map(e => toDeploymentEvent(cluster, e)),
     };
   }
 

@@ -2,6 +2,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   DeploymentAction,
   DeploymentEvent,
+  DeploymentPage,
   DeploymentRecord,
   DeploymentTarget,
   VersionSpec,
@@ -40,12 +41,6 @@ export type DeploymentSummary = {
 
 /** PostgreSQL and SQLite both take this many bound values in one `IN`. */
 const IN_CHUNK = 500;
-
-export type DeploymentPage = {
-  items: DeploymentRecord[];
-  /** Pass as `before` for the next (older) page. */
-  nextCursor?: string;
-};
 
 const TERMINAL = new Set<DeploymentTarget['state']>(['succeeded', 'failed']);
 

@@ -8,6 +8,11 @@ import {
 import { metrics } from '@opentelemetry/api';
 import { DeploymentRow, DeploymentStore } from './DeploymentStore';
 import { WorkloadListener } from './ServiceWorkloads';
+import {
+  ClusterEvent,
+  eventMillis,
+  toDeploymentEvent,
+} from './toDeploymentEvent';
 
 /** What the tracker reads of the live state: the status caches. */
 export type LiveStatusSource = {
@@ -25,18 +30,7 @@ export type LiveStatusSource = {
     cluster: string,
     namespace: string,
     service: string,
-  ): ReadonlyArray<{
-    metadata?: { uid?: string };
-    type?: string;
-    reason?: string;
-    message?: string;
-    count?: number;
-    involvedObject?: { kind?: string; name?: string };
-    lastTimestamp?: Date | string;
-    eventTime?: Date | string;
-    firstTimestamp?: Date | string;
-    metadata_creationTimestamp?: never;
-  }>;
+  ): ReadonlyArray<ClusterEvent>;
 };
 
 /** Told when a record changes, e.g. to signal browsers. */
@@ -318,18 +312,9 @@ export class DeploymentTracker implements WorkloadListener {
       record.application,
       record.service,
     )) {
-      const at = toMillis(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp);
-      if (at < since) continue;
+      if (eventMillis(e) < since) continue;
       events.push({
-        at: new Date(at || Date.now()).toISOString(),
-        cluster,
-        type: e.type === 'Warning' ? 'Warning' : 'Normal',
-        reason: e.reason ?? 'Event',
-        object: e.involvedObject
-          ? `${e.involvedObject.kind}/${e.involvedObject.name}`
-          : undefined,
-        message: e.message ?? '',
-        source: 'kubernetes',
+        ...toDeploymentEvent(cluster, e),
         key: `${cluster}:${e.metadata?.uid}:${e.count ?? 1}`.slice(0, 128),
       });
     }

@@ -19,6 +19,7 @@ import {
 import { ApplicationService } from '../applications/ApplicationService';
 import { ApplicationTemplates } from '../services/ApplicationTemplates';
 import { actorOf, authorizeResource } from '../permissions/authorizeRequest';
+import { applicationFilter } from '../permissions/applicationFilter';
 import { AppPlatformRouter } from '../router';
 import { DeployService } from './DeployService';
 
@@ -130,6 +131,22 @@ export function registerServiceRoutes(options: {
         res.status(204).end();
       },
     );
+
+    router.get('/services', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      // Only the services of applications the caller may read.
+      const [decision] = await permissions.authorizeConditional(
+        [{ permission: applicationReadPermission }],
+        { credentials },
+      );
+      const filter = applicationFilter(decision);
+      const readable = filter
+        ? (await applications.list(filter)).map(a => a.name)
+        : undefined;
+      res.json({ items: await deployments.listServicesOf(readable) });
+    });
 
     router.get('/applications/:name/status', async (req, res) => {
       await onApplication(req, req.params.name, applicationReadPermission);

@@ -33,7 +33,19 @@ function toStatus(row: any): TargetStatus {
 
 /** The `reconcile_targets` table: the status of every (target, cluster) pair. */
 export class ReconcileStatusStore {
+  private readonly listeners: Array<(domain: string, target: string) => void> =
+    [];
+
   private constructor(private readonly knex: Knex) {}
+
+  /** Told after a target's status changes on any cluster, e.g. to signal browsers. */
+  onChange(listener: (domain: string, target: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(domain: string, target: string): void {
+    for (const listener of this.listeners) listener(domain, target);
+  }
 
   static create(options: { knex: Knex }): ReconcileStatusStore {
     return new ReconcileStatusStore(options.knex);
@@ -79,6 +91,7 @@ export class ReconcileStatusStore {
       .insert(row)
       .onConflict(['domain', 'target', 'cluster'])
       .merge(Object.keys(row).filter(k => !(k in key)));
+    this.changed(key.domain, key.target);
   }
 
   /** Forgets a pair: its target is gone from that cluster. */
@@ -88,6 +101,7 @@ export class ReconcileStatusStore {
     cluster: string;
   }): Promise<void> {
     await this.knex('reconcile_targets').where(key).delete();
+    this.changed(key.domain, key.target);
   }
 
   /**
@@ -106,6 +120,7 @@ export class ReconcileStatusStore {
       attempts: 0,
       next_attempt_at: null,
     });
+    this.changed(domain, target);
   }
 
   /** Forgets every pair of a target, e.g. when its row is deleted. */
@@ -115,5 +130,6 @@ export class ReconcileStatusStore {
     trx: Knex = this.knex,
   ): Promise<void> {
     await trx('reconcile_targets').where({ domain, target }).delete();
+    this.changed(domain, target);
   }
 }

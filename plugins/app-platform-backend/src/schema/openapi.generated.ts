@@ -1327,6 +1327,9 @@ export const spec = {
               "type": "string",
               "maxLength": 65536
             }
+          },
+          "rollout": {
+            "$ref": "#/components/schemas/ServiceRollout"
           }
         },
         "required": [
@@ -1335,6 +1338,58 @@ export const spec = {
           "readyReplicas",
           "desiredReplicas",
           "updatedReplicas"
+        ]
+      },
+      "ServiceRollout": {
+        "type": "object",
+        "description": "Only in one service's status: the rollout on this cluster, from the watch cache.",
+        "properties": {
+          "oldReplicas": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "description": "Pods of older ReplicaSets still running."
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "maxLength": 255
+                },
+                "status": {
+                  "type": "string",
+                  "maxLength": 32
+                },
+                "reason": {
+                  "type": "string",
+                  "maxLength": 255
+                },
+                "message": {
+                  "type": "string",
+                  "maxLength": 65536
+                }
+              },
+              "required": [
+                "type",
+                "status"
+              ]
+            }
+          },
+          "events": {
+            "type": "array",
+            "description": "The latest Kubernetes events of the service's objects, oldest first.",
+            "items": {
+              "$ref": "#/components/schemas/DeploymentEvent"
+            }
+          }
+        },
+        "required": [
+          "oldReplicas",
+          "conditions",
+          "events"
         ]
       },
       "ServiceStatus": {
@@ -1368,6 +1423,9 @@ export const spec = {
             "type": "string",
             "maxLength": 36,
             "description": "The id of the deployment record in flight, if any."
+          },
+          "latestDeployment": {
+            "$ref": "#/components/schemas/DeploymentRecord"
           }
         },
         "required": [
@@ -2219,6 +2277,38 @@ export const spec = {
         "responses": {
           "204": {
             "description": "Removed."
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/services": {
+      "get": {
+        "operationId": "ListAllServices",
+        "description": "The services of every application the caller may read (app-platform.application.read, by its conditions).",
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Service"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"

@@ -14,6 +14,21 @@ import {
   ServerState,
   ServerTaskTrigger,
 } from '../servers';
+import {
+  ApplicationStatus,
+  ClusterPlan,
+  DeploymentDiff,
+  DeploymentEvent,
+  DeploymentPage,
+  DeploymentRecord,
+  DeployRequest,
+  Service,
+  ServiceStatus,
+  ServiceVersion,
+} from '../services';
+
+/** Per-call options: a token when the caller is a backend. */
+type CallOptions = { token?: string };
 
 /**
  * What the client needs to find the backend; both the frontend's
@@ -86,10 +101,7 @@ export class AppPlatformClient {
     id: string,
     options: { token?: string } = {},
   ): Promise<Server> {
-    return this.request<Server>(
-      `/servers/${encodeURIComponent(id)}`,
-      options,
-    );
+    return this.request<Server>(`/servers/${encodeURIComponent(id)}`, options);
   }
 
   /** How each server provider's last import went. */
@@ -151,11 +163,10 @@ export class AppPlatformClient {
     input: ServerInput,
     options: { token?: string } = {},
   ): Promise<Server> {
-    return this.request<Server>(
-      `/servers/${encodeURIComponent(id)}`,
-      options,
-      { method: 'PUT', body: input },
-    );
+    return this.request<Server>(`/servers/${encodeURIComponent(id)}`, options, {
+      method: 'PUT',
+      body: input,
+    });
   }
 
   /** Deletes a server recorded by hand. */
@@ -163,16 +174,15 @@ export class AppPlatformClient {
     id: string,
     options: { token?: string } = {},
   ): Promise<void> {
-    await this.request<void>(
-      `/servers/${encodeURIComponent(id)}`,
-      options,
-      { method: 'DELETE' },
-    );
+    await this.request<void>(`/servers/${encodeURIComponent(id)}`, options, {
+      method: 'DELETE',
+    });
   }
 
   /** Every registered cluster with its health (never its token). */
   async listClusters(options: { token?: string } = {}): Promise<Cluster[]> {
-    return (await this.request<{ items: Cluster[] }>('/clusters', options)).items;
+    return (await this.request<{ items: Cluster[] }>('/clusters', options))
+      .items;
   }
 
   /** Registers a cluster (admins); the backend contacts it before storing it. */
@@ -187,27 +197,42 @@ export class AppPlatformClient {
   }
 
   /** Removes a cluster registered through the API (admins). */
-  async unregisterCluster(name: string, options: { token?: string } = {}): Promise<void> {
+  async unregisterCluster(
+    name: string,
+    options: { token?: string } = {},
+  ): Promise<void> {
     await this.request<void>(`/clusters/${encodeURIComponent(name)}`, options, {
       method: 'DELETE',
     });
   }
 
   /** Names of the namespace templates an application can use. */
-  async listNamespaceTemplates(options: { token?: string } = {}): Promise<string[]> {
-    return (await this.request<{ items: string[] }>('/namespace-templates', options))
-      .items;
+  async listNamespaceTemplates(
+    options: { token?: string } = {},
+  ): Promise<string[]> {
+    return (
+      await this.request<{ items: string[] }>('/namespace-templates', options)
+    ).items;
   }
 
   /** Every application with its namespace on each cluster. */
-  async listApplications(options: { token?: string } = {}): Promise<Application[]> {
-    return (await this.request<{ items: Application[] }>('/applications', options))
-      .items;
+  async listApplications(
+    options: { token?: string } = {},
+  ): Promise<Application[]> {
+    return (
+      await this.request<{ items: Application[] }>('/applications', options)
+    ).items;
   }
 
   /** One application with its namespace on each cluster. */
-  async getApplication(name: string, options: { token?: string } = {}): Promise<Application> {
-    return this.request<Application>(`/applications/${encodeURIComponent(name)}`, options);
+  async getApplication(
+    name: string,
+    options: { token?: string } = {},
+  ): Promise<Application> {
+    return this.request<Application>(
+      `/applications/${encodeURIComponent(name)}`,
+      options,
+    );
   }
 
   /** Creates an application and its namespace on every healthy cluster. */
@@ -222,10 +247,236 @@ export class AppPlatformClient {
   }
 
   /** Deletes an application and its namespaces (refused while services run). */
-  async deleteApplication(name: string, options: { token?: string } = {}): Promise<void> {
-    await this.request<void>(`/applications/${encodeURIComponent(name)}`, options, {
-      method: 'DELETE',
-    });
+  async deleteApplication(
+    name: string,
+    options: { token?: string } = {},
+  ): Promise<void> {
+    await this.request<void>(
+      `/applications/${encodeURIComponent(name)}`,
+      options,
+      {
+        method: 'DELETE',
+      },
+    );
+  }
+
+  // --- services and deployments ---------------------------------------------
+
+  /** The services of every application the caller may read. */
+  async listAllServices(options: CallOptions = {}): Promise<Service[]> {
+    return (await this.request<{ items: Service[] }>('/services', options))
+      .items;
+  }
+
+  /** The services of one application. */
+  async listServices(
+    application: string,
+    options: CallOptions = {},
+  ): Promise<Service[]> {
+    return (
+      await this.request<{ items: Service[] }>(
+        `${applicationPath(application)}/services`,
+        options,
+      )
+    ).items;
+  }
+
+  /** One service. */
+  async getService(
+    application: string,
+    service: string,
+    options: CallOptions = {},
+  ): Promise<Service> {
+    return this.request<Service>(servicePath(application, service), options);
+  }
+
+  /** Creates a service (without deploying it). */
+  async createService(
+    application: string,
+    input: { name: string; description?: string; public?: boolean },
+    options: CallOptions = {},
+  ): Promise<Service> {
+    return this.request<Service>(
+      `${applicationPath(application)}/services`,
+      options,
+      {
+        method: 'POST',
+        body: input,
+      },
+    );
+  }
+
+  /** Deletes a service: a `delete` record, or nothing to wait for (204 → undefined). */
+  async deleteService(
+    application: string,
+    service: string,
+    options: CallOptions = {},
+  ): Promise<DeploymentRecord | undefined> {
+    return this.request<DeploymentRecord | undefined>(
+      servicePath(application, service),
+      options,
+      { method: 'DELETE' },
+    );
+  }
+
+  /** The live state of every service of an application, from the watch caches. */
+  async getApplicationStatus(
+    application: string,
+    options: CallOptions = {},
+  ): Promise<ApplicationStatus> {
+    return this.request<ApplicationStatus>(
+      `${applicationPath(application)}/status`,
+      options,
+    );
+  }
+
+  /** One service's live state with its rollout details and newest record. */
+  async getServiceStatus(
+    application: string,
+    service: string,
+    options: CallOptions = {},
+  ): Promise<ServiceStatus> {
+    return this.request<ServiceStatus>(
+      `${servicePath(application, service)}/status`,
+      options,
+    );
+  }
+
+  /** The stored versions, newest first. */
+  async listVersions(
+    application: string,
+    service: string,
+    options: CallOptions & { limit?: number } = {},
+  ): Promise<ServiceVersion[]> {
+    const query = options.limit ? `?limit=${options.limit}` : '';
+    return (
+      await this.request<{ items: ServiceVersion[] }>(
+        `${servicePath(application, service)}/versions${query}`,
+        options,
+      )
+    ).items;
+  }
+
+  /** What a deploy (or, with `deployment`, a rollback to it) would do per cluster. */
+  async plan(
+    application: string,
+    service: string,
+    request: Omit<DeployRequest, 'description'> & { deployment?: string },
+    options: CallOptions = {},
+  ): Promise<ClusterPlan[]> {
+    return (
+      await this.request<{ clusters: ClusterPlan[] }>(
+        `${servicePath(application, service)}/plan`,
+        options,
+        { method: 'POST', body: request },
+      )
+    ).clusters;
+  }
+
+  /** Starts a deploy; the record comes back at once, in flight. */
+  async deploy(
+    application: string,
+    service: string,
+    request: DeployRequest,
+    options: CallOptions = {},
+  ): Promise<DeploymentRecord> {
+    return this.request<DeploymentRecord>(
+      `${servicePath(application, service)}/deployments`,
+      options,
+      { method: 'POST', body: request },
+    );
+  }
+
+  /** A page of the service's history, newest first. */
+  async listDeployments(
+    application: string,
+    service: string,
+    page: { limit?: number; before?: string } = {},
+    options: CallOptions = {},
+  ): Promise<DeploymentPage> {
+    const query = new URLSearchParams();
+    if (page.limit) query.set('limit', String(page.limit));
+    if (page.before) query.set('before', page.before);
+    const suffix = query.size ? `?${query}` : '';
+    return this.request<DeploymentPage>(
+      `${servicePath(application, service)}/deployments${suffix}`,
+      options,
+    );
+  }
+
+  /** One record with its per-cluster results. */
+  async getDeployment(
+    application: string,
+    service: string,
+    id: string,
+    options: CallOptions = {},
+  ): Promise<DeploymentRecord> {
+    return this.request<DeploymentRecord>(
+      deploymentPath(application, service, id),
+      options,
+    );
+  }
+
+  /** A record's timeline across its objects and clusters, oldest first. */
+  async getDeploymentEvents(
+    application: string,
+    service: string,
+    id: string,
+    options: CallOptions = {},
+  ): Promise<DeploymentEvent[]> {
+    return (
+      await this.request<{ items: DeploymentEvent[] }>(
+        `${deploymentPath(application, service, id)}/events`,
+        options,
+      )
+    ).items;
+  }
+
+  /** What a record differs in from another record, or (`live`) from what runs now. */
+  async diffDeployment(
+    application: string,
+    service: string,
+    id: string,
+    against: string,
+    options: CallOptions = {},
+  ): Promise<DeploymentDiff> {
+    return this.request<DeploymentDiff>(
+      `${deploymentPath(
+        application,
+        service,
+        id,
+      )}/diff?against=${encodeURIComponent(against)}`,
+      options,
+    );
+  }
+
+  /** Puts a record's spec back, as a new `rollback` record. */
+  async rollback(
+    application: string,
+    service: string,
+    id: string,
+    request: { clusters?: string[]; description?: string } = {},
+    options: CallOptions = {},
+  ): Promise<DeploymentRecord> {
+    return this.request<DeploymentRecord>(
+      `${deploymentPath(application, service, id)}/rollback`,
+      options,
+      { method: 'POST', body: request },
+    );
+  }
+
+  /** Scales the service to zero (`stop`) or back to its version (`start`). */
+  async setRunning(
+    application: string,
+    service: string,
+    running: boolean,
+    options: CallOptions = {},
+  ): Promise<DeploymentRecord> {
+    return this.request<DeploymentRecord>(
+      `${servicePath(application, service)}/${running ? 'start' : 'stop'}`,
+      options,
+      { method: 'POST' },
+    );
   }
 
   private async request<T>(
@@ -251,4 +502,24 @@ export class AppPlatformClient {
     }
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
+}
+
+function applicationPath(application: string): string {
+  return `/applications/${encodeURIComponent(application)}`;
+}
+
+function servicePath(application: string, service: string): string {
+  return `${applicationPath(application)}/services/${encodeURIComponent(
+    service,
+  )}`;
+}
+
+function deploymentPath(
+  application: string,
+  service: string,
+  id: string,
+): string {
+  return `${servicePath(application, service)}/deployments/${encodeURIComponent(
+    id,
+  )}`;
 }

@@ -1,7 +1,4 @@
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -44,7 +41,14 @@ describe('AppPlatformEntityProvider', () => {
             appPlatform: {
               encryptionKey: randomBytes(32).toString('base64'),
               clusters: [
-                { name: 'alpha', url: cluster.url, caData: cluster.caData, token: cluster.token, environment: 'test', labels: { region: 'local' } },
+                {
+                  name: 'alpha',
+                  url: cluster.url,
+                  caData: cluster.caData,
+                  token: cluster.token,
+                  environment: 'test',
+                  labels: { region: 'local' },
+                },
               ],
             },
           },
@@ -61,7 +65,9 @@ describe('AppPlatformEntityProvider', () => {
     };
     const provider = AppPlatformEntityProvider.create({
       client: AppPlatformClient.create({
-        discovery: { getBaseUrl: async () => `http://localhost:${port}/api/app-platform` },
+        discovery: {
+          getBaseUrl: async () => `http://localhost:${port}/api/app-platform`,
+        },
       }),
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
@@ -75,16 +81,27 @@ describe('AppPlatformEntityProvider', () => {
       await provider.deltaSync();
       expect(mutations).toHaveLength(1);
       expect(mutations[0].type).toBe('full');
-      expect(mutations[0].entities.map((e: any) => e.entity.metadata.name)).toEqual(['cluster-alpha']);
+      expect(
+        mutations[0].entities.map((e: any) => e.entity.metadata.name),
+      ).toEqual(['cluster-alpha']);
       expect(mutations[0].entities[0].entity).toMatchObject({
         kind: 'Resource',
-        spec: { type: 'kubernetes-cluster', owner: 'group:default/platform-admins' },
-        metadata: { labels: { 'app-platform.io/environment': 'test', region: 'local' } },
+        spec: {
+          type: 'kubernetes-cluster',
+          owner: 'group:default/platform-admins',
+        },
+        metadata: {
+          labels: { 'app-platform.io/environment': 'test', region: 'local' },
+        },
       });
 
       await request(backend.server)
         .post('/api/app-platform/applications')
-        .send({ name: 'payments', owner: 'group:default/team-a', description: 'Takes the money' })
+        .send({
+          name: 'payments',
+          owner: 'group:default/team-a',
+          description: 'Takes the money',
+        })
         .expect(201);
       await provider.deltaSync();
       expect(mutations).toHaveLength(2);
@@ -92,7 +109,10 @@ describe('AppPlatformEntityProvider', () => {
       expect(mutations[1].added.map((e: any) => e.entity)).toEqual([
         expect.objectContaining({
           kind: 'System',
-          metadata: expect.objectContaining({ name: 'payments', description: 'Takes the money' }),
+          metadata: expect.objectContaining({
+            name: 'payments',
+            description: 'Takes the money',
+          }),
           spec: { owner: 'group:default/team-a' },
         }),
       ]);
@@ -101,12 +121,57 @@ describe('AppPlatformEntityProvider', () => {
       await provider.deltaSync();
       expect(mutations).toHaveLength(2);
 
-      await request(backend.server).delete('/api/app-platform/applications/payments').expect(204);
+      // A service is a Component of the application's System, named within
+      // the application's entity namespace.
+      await request(backend.server)
+        .post('/api/app-platform/applications/payments/services')
+        .send({ name: 'api', description: 'The payments API', public: true })
+        .expect(201);
+      await provider.deltaSync();
+      expect(mutations).toHaveLength(3);
+      expect(mutations[2].added.map((e: any) => e.entity)).toEqual([
+        expect.objectContaining({
+          kind: 'Component',
+          metadata: expect.objectContaining({
+            name: 'api',
+            namespace: 'payments',
+            description: 'The payments API',
+            tags: ['app-platform', 'public'],
+            annotations: expect.objectContaining({
+              'app-platform.io/application': 'payments',
+              'app-platform.io/service': 'api',
+              'backstage.io/kubernetes-namespace': 'payments',
+            }),
+          }),
+          spec: {
+            type: 'service',
+            lifecycle: 'production',
+            owner: 'group:default/team-a',
+            system: 'system:default/payments',
+          },
+        }),
+      ]);
+      await request(backend.server)
+        .delete('/api/app-platform/applications/payments/services/api')
+        .expect(204);
+      await provider.deltaSync();
+      expect(mutations[3]).toMatchObject({
+        type: 'delta',
+        added: [],
+        removed: [{ entityRef: 'component:payments/api' }],
+      });
+      mutations.splice(2, 2);
+
+      await request(backend.server)
+        .delete('/api/app-platform/applications/payments')
+        .expect(204);
       await provider.deltaSync();
       expect(mutations[2]).toMatchObject({
         type: 'delta',
         added: [],
-        removed: [{ entityRef: 'system:default/payments', locationKey: 'app-platform' }],
+        removed: [
+          { entityRef: 'system:default/payments', locationKey: 'app-platform' },
+        ],
       });
     } finally {
       await backend.stop();

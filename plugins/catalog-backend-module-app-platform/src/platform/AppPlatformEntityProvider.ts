@@ -10,11 +10,16 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import { AppPlatformClient } from '@internal/plugin-app-platform-common';
-import { applicationToEntity, clusterToEntity } from './platformEntities';
+import {
+  applicationToEntity,
+  clusterToEntity,
+  serviceToEntity,
+} from './platformEntities';
 
 /**
- * Emits App Platform applications (as `System`) and clusters (as `Resource`
- * of type `kubernetes-cluster`) into the catalog. A frequent check applies
+ * Emits App Platform applications (as `System`), their services (as
+ * `Component`) and clusters (as `Resource` of type `kubernetes-cluster`)
+ * into the catalog. A frequent check applies
  * only what changed since the last one, as a delta mutation, so a new
  * application shows up within seconds; a rarer full mutation repairs any drift.
  */
@@ -86,14 +91,19 @@ export class AppPlatformEntityProvider implements EntityProvider {
     const entities = await this.read();
     const current = this.snapshot(entities);
     const added = entities.filter(
-      e => this.emitted!.get(stringifyEntityRef(e)) !== current.get(stringifyEntityRef(e)),
+      e =>
+        this.emitted!.get(stringifyEntityRef(e)) !==
+        current.get(stringifyEntityRef(e)),
     );
     const removed = [...this.emitted.keys()].filter(ref => !current.has(ref));
     if (added.length === 0 && removed.length === 0) return;
     await this.requireConnection().applyMutation({
       type: 'delta',
       added: added.map(entity => this.deferred(entity)),
-      removed: removed.map(entityRef => ({ entityRef, locationKey: this.getProviderName() })),
+      removed: removed.map(entityRef => ({
+        entityRef,
+        locationKey: this.getProviderName(),
+      })),
     });
     this.logger.info(
       `App Platform catalog: ${added.length} added or changed, ${removed.length} removed`,
@@ -106,18 +116,22 @@ export class AppPlatformEntityProvider implements EntityProvider {
       onBehalfOf: await this.auth.getOwnServiceCredentials(),
       targetPluginId: 'app-platform',
     });
-    const [applications, clusters] = await Promise.all([
+    const [applications, services, clusters] = await Promise.all([
       this.client.listApplications({ token }),
+      this.client.listAllServices({ token }),
       this.client.listClusters({ token }),
     ]);
     return [
       ...applications.map(applicationToEntity),
+      ...services.map(serviceToEntity),
       ...clusters.map(cluster => clusterToEntity(cluster, this.clusterOwner)),
     ];
   }
 
   private snapshot(entities: Entity[]): Map<string, string> {
-    return new Map(entities.map(e => [stringifyEntityRef(e), JSON.stringify(e)]));
+    return new Map(
+      entities.map(e => [stringifyEntityRef(e), JSON.stringify(e)]),
+    );
   }
 
   private deferred(entity: Entity): DeferredEntity {
@@ -125,7 +139,8 @@ export class AppPlatformEntityProvider implements EntityProvider {
   }
 
   private requireConnection(): EntityProviderConnection {
-    if (!this.connection) throw new Error('AppPlatformEntityProvider is not connected');
+    if (!this.connection)
+      throw new Error('AppPlatformEntityProvider is not connected');
     return this.connection;
   }
 }

@@ -3,10 +3,16 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
 } from '@backstage/catalog-model';
-import { Application, Cluster } from '@internal/plugin-app-platform-common';
+import {
+  Application,
+  Cluster,
+  Service,
+} from '@internal/plugin-app-platform-common';
 
 /** Annotation naming the App Platform application a catalog entity stands for. */
 export const APPLICATION_ANNOTATION = 'app-platform.io/application';
+/** Annotation naming the App Platform service a catalog entity stands for (with the application's). */
+export const SERVICE_ANNOTATION = 'app-platform.io/service';
 /** Annotation naming the App Platform cluster a catalog entity stands for. */
 export const CLUSTER_ANNOTATION = 'app-platform.io/cluster';
 
@@ -35,6 +41,38 @@ export function applicationToEntity(application: Application): Entity {
   };
 }
 
+/**
+ * A service is a `Component` of type `service` in its application's `System`.
+ * Service names are unique only within an application, so the application
+ * is the entity's namespace: `component:<application>/<service>`.
+ */
+export function serviceToEntity(service: Service): Entity {
+  const location = `app-platform:applications/${service.application}/services/${service.name}`;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: service.name,
+      namespace: service.application,
+      description: service.description,
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [APPLICATION_ANNOTATION]: service.application,
+        [SERVICE_ANNOTATION]: service.name,
+        'backstage.io/kubernetes-namespace': service.application,
+      },
+      tags: ['app-platform', ...(service.public ? ['public'] : [])],
+    },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: service.owner,
+      system: `system:default/${service.application}`,
+    },
+  };
+}
+
 /** A cluster is a `Resource` of type `kubernetes-cluster`. */
 export function clusterToEntity(cluster: Cluster, owner: string): Entity {
   const location = `app-platform:clusters/${cluster.name}`;
@@ -54,8 +92,10 @@ export function clusterToEntity(cluster: Cluster, owner: string): Entity {
       labels: {
         'app-platform.io/environment': cluster.environment,
         ...Object.fromEntries(
-          Object.entries(cluster.labels).filter(([k, v]) =>
-            /^[A-Za-z0-9._-]{1,63}$/.test(k) && /^[A-Za-z0-9._-]{0,63}$/.test(v),
+          Object.entries(cluster.labels).filter(
+            ([k, v]) =>
+              /^[A-Za-z0-9._-]{1,63}$/.test(k) &&
+              /^[A-Za-z0-9._-]{0,63}$/.test(v),
           ),
         ),
       },

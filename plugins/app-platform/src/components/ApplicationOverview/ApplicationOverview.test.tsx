@@ -7,8 +7,14 @@ import {
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
 import { AppPlatformClient } from '@internal/plugin-app-platform-common';
-import { screen, waitFor } from '@testing-library/react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
+import {
+  clientAnswering,
+  json,
+  TestSignals,
+} from '../../testing/backendAnswering';
 import { ApplicationOverview } from './ApplicationOverview';
 
 const entity = {
@@ -54,35 +60,68 @@ const clusters = [
   { name: 'staging', environment: 'test', health: 'unreachable' },
 ];
 
-/** The real client over a fetch that answers like the backend would. */
-function clientAnswering(routes: Record<string, () => Response>) {
-  return AppPlatformClient.create({
-    discovery: { getBaseUrl: async () => 'http://backend/api/app-platform' },
-    fetchApi: {
-      fetch: (async (url: string) => {
-        const path = new URL(url).pathname.replace('/api/app-platform', '');
-        const answer = routes[path];
-        return answer
-          ? answer()
-          : new Response(JSON.stringify({ error: { message: 'no' } }), {
-              status: 404,
-            });
-      }) as typeof fetch,
+const applicationStatus = {
+  application: 'payments',
+  state: 'deploying',
+  services: [
+    {
+      application: 'payments',
+      service: 'api',
+      state: 'deploying',
+      clusters: [
+        {
+          cluster: 'production',
+          state: 'failed',
+          reason: 'ImagePullBackOff',
+          message: 'Back-off pulling image "pay:9"',
+          version: 2,
+          readyReplicas: 0,
+          desiredReplicas: 2,
+          updatedReplicas: 1,
+        },
+        {
+          cluster: 'test',
+          state: 'deploying',
+          version: 2,
+          readyReplicas: 1,
+          desiredReplicas: 2,
+          updatedReplicas: 1,
+        },
+      ],
     },
-  });
-}
+  ],
+};
 
-const json =
-  (body: unknown, status = 200) =>
-  () =>
-    new Response(JSON.stringify(body), {
-      status,
-      headers: { 'content-type': 'application/json' },
-    });
+const services = [
+  {
+    application: 'payments',
+    name: 'api',
+    description: 'Takes the money',
+    public: true,
+    owner: 'group:default/team-a',
+    createdAt: '2026-11-23T10:00:00Z',
+    createdBy: 'user:default/alice',
+    currentVersion: 2,
+    desiredState: 'running',
+  },
+];
 
-async function render(client: AppPlatformClient) {
+/** The routes of a healthy backend for the application. */
+const backend = {
+  '/applications/payments': json(application),
+  '/applications/payments/status': json(applicationStatus),
+  '/applications/payments/services': json({ items: services }),
+  '/clusters': json({ items: clusters }),
+};
+
+async function render(client: AppPlatformClient, signals = new TestSignals()) {
   return renderInTestApp(
-    <TestApiProvider apis={[[appPlatformApiRef, client]]}>
+    <TestApiProvider
+      apis={[
+        [appPlatformApiRef, client],
+        [signalApiRef, signals],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <ApplicationOverview />
       </EntityProvider>
@@ -93,12 +132,7 @@ async function render(client: AppPlatformClient) {
 
 describe('ApplicationOverview', () => {
   it('shows every cluster, the failures with their retries, and that the application is being deleted', async () => {
-    await render(
-      clientAnswering({
-        '/applications/payments': json(application),
-        '/clusters': json({ items: clusters }),
-      }),
-    );
+    await render(clientAnswering(backend).client);
     expect(
       await screen.findByText('Namespaces per cluster'),
     ).toBeInTheDocument();
@@ -113,9 +147,97 @@ describe('ApplicationOverview', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows services by cluster and follows them through signals without a request', async () => {
+    const signals = new TestSignals();
+    const { client, requests } = clientAnswering(backend);
+    await render(client, signals);
+    const api = await screen.findByRole('row', { name: /api/ });
+    expect(
+      within(api).getByText(/ImagePullBackOff: Back-off pulling image/),
+    ).toBeInTheDocument();
+    expect(within(api).getByTestId('state-test')).toHaveAttribute(
+      'data-state',
+      'deploying',
+    );
+    expect(screen.getByLabelText('Application state')).toHaveTextContent(
+      'deploying',
+    );
+    expect(screen.getByText('Takes the money')).toBeInTheDocument();
+    const before = requests.length;
+
+    // The rollout ends on both clusters: pushed, not fetched.
+    act(() =>
+      signals.publish('app-platform:service-status', {
+        ...applicationStatus.services[0],
+        state: 'running',
+        clusters: applicationStatus.services[0].clusters.map(c => ({
+          cluster: c.cluster,
+          state: 'running',
+          version: 2,
+          readyReplicas: 2,
+          desiredReplicas: 2,
+          updatedReplicas: 2,
+          rollout: { oldReplicas: 0, conditions: [], events: [] },
+        })),
+        latestDeployment: { id: 'x' },
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('state-production')).toHaveAttribute(
+        'data-state',
+        'running',
+      ),
+    );
+    expect(screen.getByLabelText('Application state')).toHaveTextContent(
+      'running',
+    );
+    // Another application's signal changes nothing.
+    act(() =>
+      signals.publish('app-platform:service-status', {
+        application: 'other',
+        service: 'api',
+        state: 'failed',
+        clusters: [],
+      }),
+    );
+    // The namespaces follow the application signal.
+    act(() =>
+      signals.publish('app-platform:application', {
+        ...application,
+        namespaces: application.namespaces.map(n => ({
+          ...n,
+          state: 'ready',
+          message: undefined,
+          attempts: 0,
+        })),
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByText(/attempt 3/)).not.toBeInTheDocument(),
+    );
+    expect(requests.length).toBe(before);
+  });
+
+  it('says what to do when the application has no services yet', async () => {
+    await render(
+      clientAnswering({
+        ...backend,
+        '/applications/payments/status': json({
+          application: 'payments',
+          state: 'pending',
+          services: [],
+        }),
+        '/applications/payments/services': json({ items: [] }),
+      }).client,
+    );
+    expect(await screen.findByText(/No services yet/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'New service' })).toBeEnabled();
+  });
+
   it('shows the error when the application cannot be read', async () => {
     await render(
       clientAnswering({
+        ...backend,
         '/applications/payments': json(
           {
             error: {
@@ -125,8 +247,7 @@ describe('ApplicationOverview', () => {
           },
           404,
         ),
-        '/clusters': json({ items: clusters }),
-      }),
+      }).client,
     );
     await waitFor(() =>
       expect(screen.getByRole('alert')).toHaveTextContent(

@@ -1,1 +1,4 @@
-export { ApplicationOverview, APPLICATION_ANNOTATION } from './ApplicationOverview';
+export {
+  ApplicationOverview,
+  APPLICATION_ANNOTATION,
+} from './ApplicationOverview';

@@ -1,0 +1,224 @@
+import { DeploymentRecord } from '@internal/plugin-app-platform-common';
+import {
+  Button,
+  Cell,
+  CellText,
+  Checkbox,
+  ColumnConfig,
+  Flex,
+  Table,
+  Text,
+  Tooltip,
+  TooltipTrigger,
+} from '@backstage/ui';
+import { formatDuration, RelativeTime } from '../common/RelativeTime';
+import { StateLabel } from '../common/ServiceStateChip';
+
+/** Whether the user may do something, and why not. */
+export type Allowance = { allowed: boolean; reason?: string };
+
+/** A button that is disabled with the reason on hover when the user may not use it. */
+export const GuardedButton = (props: {
+  label: string;
+  allowance: Allowance;
+  onPress: () => void;
+  variant?: 'primary' | 'secondary' | 'tertiary';
+  size?: 'small' | 'medium';
+  destructive?: boolean;
+  isDisabled?: boolean;
+}) => {
+  const button = (
+    <Button
+      variant={props.variant ?? 'secondary'}
+      size={props.size ?? 'small'}
+      destructive={props.destructive}
+      isDisabled={!props.allowance.allowed || props.isDisabled}
+      onPress={props.onPress}
+      aria-description={
+        props.allowance.allowed ? undefined : props.allowance.reason
+      }
+    >
+      {props.label}
+    </Button>
+  );
+  if (props.allowance.allowed || !props.allowance.reason) return button;
+  // A disabled button gets no hover events: the wrapper carries the tooltip.
+  return (
+    <TooltipTrigger delay={0}>
+      <span
+        tabIndex={0}
+        title={props.allowance.reason}
+        data-testid={`why-not-${props.label}`}
+      >
+        {button}
+      </span>
+      <Tooltip>{props.allowance.reason}</Tooltip>
+    </TooltipTrigger>
+  );
+};
+
+type Row = DeploymentRecord;
+
+/**
+ * A service's history, newest first: who, when, what changed in one line,
+ * result, duration and what a rollback rolled back to. Two records ticked
+ * can be compared; each row opens its detail or rolls back to it.
+ */
+export const DeploymentHistory = (props: {
+  records: DeploymentRecord[];
+  selected: string[];
+  onSelect: (selected: string[]) => void;
+  onOpen: (record: DeploymentRecord) => void;
+  onRollback: (record: DeploymentRecord) => void;
+  rollback: Allowance;
+  /** The record in flight, if any: nothing else can start meanwhile. */
+  inFlight?: string;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  onNextPage: () => void;
+  onPreviousPage: () => void;
+  loading?: boolean;
+}) => {
+  const toggle = (id: string, on: boolean) =>
+    props.onSelect(
+      on
+        ? [...props.selected.filter(s => s !== id), id].slice(-2)
+        : props.selected.filter(s => s !== id),
+    );
+
+  const columns: ColumnConfig<Row>[] = [
+    {
+      id: 'select',
+      label: 'Compare',
+      width: 80,
+      cell: r => (
+        <Cell>
+          <Checkbox
+            aria-label={`Compare ${r.summary || r.action} (${r.id})`}
+            isSelected={props.selected.includes(r.id)}
+            onChange={on => toggle(r.id, on)}
+          />
+        </Cell>
+      ),
+    },
+    {
+      id: 'when',
+      label: 'When',
+      width: 120,
+      cell: r => (
+        <Cell>
+          <RelativeTime at={r.createdAt} />
+        </Cell>
+      ),
+    },
+    {
+      id: 'who',
+      label: 'Who',
+      width: 150,
+      cell: r => (
+        <CellText
+          title={r.createdBy.replace(/^user:(default\/)?/, '')}
+          description={r.description}
+        />
+      ),
+    },
+    {
+      id: 'what',
+      label: 'What changed',
+      isRowHeader: true,
+      cell: r => (
+        <CellText
+          title={`${r.action}${
+            r.version !== undefined ? ` v${r.version}` : ''
+          }`}
+          description={
+            [
+              r.summary,
+              r.rollbackOf ? `rollback to ${r.rollbackOf.slice(0, 8)}` : '',
+            ]
+              .filter(Boolean)
+              .join(' · ') || undefined
+          }
+        />
+      ),
+    },
+    {
+      id: 'result',
+      label: 'Result',
+      width: 190,
+      cell: r => (
+        <Cell>
+          <StateLabel
+            state={
+              r.state === 'succeeded'
+                ? 'running'
+                : r.state === 'superseded'
+                ? 'pending'
+                : r.state
+            }
+          />
+          <Text as="span" variant="body-small">
+            {r.state === 'succeeded' || r.state === 'superseded'
+              ? ` ${r.state}`
+              : ''}
+          </Text>
+          {r.finishedAt && (
+            <Text as="div" variant="body-small" color="secondary">
+              {formatDuration(r.createdAt, r.finishedAt)}
+            </Text>
+          )}
+        </Cell>
+      ),
+    },
+    {
+      id: 'actions',
+      label: '',
+      width: 190,
+      cell: r => (
+        <Cell>
+          <Flex gap="1">
+            <Button
+              size="small"
+              variant="tertiary"
+              onPress={() => props.onOpen(r)}
+            >
+              Details
+            </Button>
+            {r.spec && r.action !== 'delete' && (
+              <GuardedButton
+                label="Rollback"
+                allowance={props.rollback}
+                isDisabled={Boolean(props.inFlight)}
+                onPress={() => props.onRollback(r)}
+              />
+            )}
+          </Flex>
+        </Cell>
+      ),
+    },
+  ];
+
+  return (
+    <Table
+      columnConfig={columns}
+      data={props.records}
+      isPending={props.loading}
+      pagination={{
+        type: 'page',
+        pageSize: props.records.length || 1,
+        pageSizeOptions: [],
+        hasNextPage: props.hasNextPage,
+        hasPreviousPage: props.hasPreviousPage,
+        onNextPage: props.onNextPage,
+        onPreviousPage: props.onPreviousPage,
+        showPaginationLabel: false,
+      }}
+      emptyState={
+        <Text>
+          No deployments yet. Use “Deploy new version” to put the first version
+          on the clusters.
+        </Text>
+      }
+    />
+  );
+};

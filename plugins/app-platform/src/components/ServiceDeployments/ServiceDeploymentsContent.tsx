@@ -1,0 +1,393 @@
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  APP_PLATFORM_SIGNAL_CHANNELS,
+  DeploymentRecord,
+  serviceDeletePermission,
+  serviceDeployPermission,
+  serviceRollbackPermission,
+  ServiceStatus,
+} from '@internal/plugin-app-platform-common';
+import {
+  Alert,
+  Box,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Flex,
+  Text,
+} from '@backstage/ui';
+import { useCallback, useEffect, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { appPlatformApiRef } from '../../api/appPlatformApiRef';
+import { describeError } from '../../api/describeError';
+import { useLiveValue } from '../../hooks/useLiveValue';
+import { StateLabel } from '../common/ServiceStateChip';
+import { ClusterRollouts } from './ClusterRollouts';
+import { DeployDialog } from './DeployDialog';
+import { DeploymentDetailDialog } from './DeploymentDetailDialog';
+import {
+  Allowance,
+  DeploymentHistory,
+  GuardedButton,
+} from './DeploymentHistory';
+import { DiffDialog } from './DiffDialog';
+import { PlanDialog } from './PlanDialog';
+
+/** Annotations the catalog module puts on a service's Component. */
+export const SERVICE_ANNOTATIONS = {
+  application: 'app-platform.io/application',
+  service: 'app-platform.io/service',
+} as const;
+
+const PAGE_SIZE = 10;
+
+type Dialog =
+  | { kind: 'deploy' }
+  | { kind: 'rollback'; record: DeploymentRecord }
+  | { kind: 'detail'; record: DeploymentRecord }
+  | { kind: 'diff'; records: [DeploymentRecord, DeploymentRecord] }
+  | { kind: 'delete' };
+
+function useAllowance(
+  permission: Parameters<typeof usePermission>[0]['permission'],
+  resourceRef: string,
+  why: string,
+): Allowance {
+  const result = usePermission({ permission: permission as any, resourceRef });
+  if (result.loading)
+    return { allowed: false, reason: 'Checking your permissions…' };
+  if (result.error)
+    return {
+      allowed: false,
+      reason: `Permissions could not be checked: ${result.error.message}`,
+    };
+  return result.allowed ? { allowed: true } : { allowed: false, reason: why };
+}
+
+/** Puts a record at its place in the newest-first page: replaced when known, first when new. */
+function upsert(
+  records: DeploymentRecord[],
+  record: DeploymentRecord,
+): DeploymentRecord[] {
+  const index = records.findIndex(r => r.id === record.id);
+  if (index >= 0) return records.map(r => (r.id === record.id ? record : r));
+  return [record, ...records].slice(0, PAGE_SIZE);
+}
+
+/**
+ * The "Deployments" tab of a platform service: its state on every cluster
+ * and the rollout in progress, pushed by signals (an open, idle page makes
+ * no requests); deploy, rollback, stop, start and delete, each through a
+ * plan or a confirmation and disabled with the reason when the user may not;
+ * the history with details and comparison of any two records.
+ */
+export const ServiceDeploymentsContent = () => {
+  const { entity } = useEntity();
+  const application =
+    entity.metadata.annotations?.[SERVICE_ANNOTATIONS.application] ?? '';
+  const name =
+    entity.metadata.annotations?.[SERVICE_ANNOTATIONS.service] ??
+    entity.metadata.name;
+  const client = useApi(appPlatformApiRef);
+  const serviceRef = `${application}/${name}`;
+
+  const service = useAsync(
+    () => client.getService(application, name),
+    [client, application, name],
+  );
+  const owner = service.value?.owner ?? 'the owner group';
+  const deploy = useAllowance(
+    serviceDeployPermission,
+    serviceRef,
+    `Only members of ${owner} may deploy ${serviceRef}`,
+  );
+  const rollback = useAllowance(
+    serviceRollbackPermission,
+    serviceRef,
+    `Only members of ${owner} may roll back ${serviceRef}`,
+  );
+  const remove = useAllowance(
+    serviceDeletePermission,
+    serviceRef,
+    `Only members of ${owner} may delete ${serviceRef}`,
+  );
+
+  // Page 1 follows the signals; older pages are as they were read.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [history, setHistory] = useState<{
+    items: DeploymentRecord[];
+    nextCursor?: string;
+  }>();
+  const [historyError, setHistoryError] = useState<Error>();
+  const before = cursors[cursors.length - 1];
+  useEffect(() => {
+    let cancelled = false;
+    client
+      .listDeployments(application, name, { limit: PAGE_SIZE, before })
+      .then(page => !cancelled && setHistory(page))
+      .catch(e => !cancelled && setHistoryError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, application, name, before]);
+
+  const onStatus = useCallback(
+    (record?: DeploymentRecord) => {
+      if (record && cursors.length === 0) {
+        setHistory(h => (h ? { ...h, items: upsert(h.items, record) } : h));
+      }
+    },
+    [cursors.length],
+  );
+
+  const live = useLiveValue<ServiceStatus, ServiceStatus>({
+    load: () => client.getServiceStatus(application, name),
+    deps: [client, application, name],
+    channel: APP_PLATFORM_SIGNAL_CHANNELS.serviceStatus,
+    apply: useCallback(
+      (current: ServiceStatus, message: ServiceStatus) =>
+        message.application === application && message.service === name
+          ? message
+          : current,
+      [application, name],
+    ),
+  });
+  const status = live.value;
+  useEffect(
+    () => onStatus(status?.latestDeployment),
+    [status?.latestDeployment, onStatus],
+  );
+
+  const [dialog, setDialog] = useState<Dialog>();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [actionError, setActionError] = useState<string>();
+
+  /** A record this page just started: shown at once, before its first signal. */
+  const started = (record?: DeploymentRecord) => {
+    if (!record) return;
+    live.setValue(s =>
+      s
+        ? {
+            ...s,
+            inFlight: record.state === 'deploying' ? record.id : s.inFlight,
+            latestDeployment: record,
+          }
+        : s,
+    );
+  };
+
+  const setRunning = async (running: boolean) => {
+    setActionError(undefined);
+    try {
+      started(await client.setRunning(application, name, running));
+    } catch (e) {
+      setActionError(describeError(e));
+    }
+  };
+
+  if (!application) {
+    return (
+      <Alert
+        status="danger"
+        title="Not a platform service"
+        description={`The entity has no ${SERVICE_ANNOTATIONS.application} annotation.`}
+      />
+    );
+  }
+  const loadError = service.error ?? live.error;
+  if (loadError && !status) return <ResponseErrorPanel error={loadError} />;
+  if (!status || !service.value) return <Progress />;
+
+  const latest = status.latestDeployment;
+  const desired =
+    latest?.action === 'stop'
+      ? 'stopped'
+      : latest?.action === 'delete'
+      ? 'deleting'
+      : service.value.desiredState;
+  const inFlight = status.inFlight;
+  const busy: Allowance = inFlight
+    ? {
+        allowed: false,
+        reason: 'A deployment is in flight; wait for it to settle',
+      }
+    : { allowed: true };
+  const both = (a: Allowance, b: Allowance): Allowance => (a.allowed ? b : a);
+  const currentSpec =
+    history?.items.find(r => r.spec && r.action !== 'delete')?.spec ??
+    latest?.spec;
+  const selectedRecords = selected
+    .map(id => history?.items.find(r => r.id === id))
+    .filter((r): r is DeploymentRecord => Boolean(r));
+
+  return (
+    <Flex direction="column" gap="4">
+      {!live.signalsAvailable && (
+        <Alert
+          status="warning"
+          title="Live updates are off"
+          description="This portal has no signals plugin: reload the page to see changes."
+        />
+      )}
+      <Card>
+        <CardHeader>
+          <Flex justify="between" align="center">
+            <Flex align="center" gap="2">
+              <Text variant="title-small">{serviceRef}</Text>
+              <span aria-label="Service state">
+                <StateLabel
+                  state={desired === 'stopped' ? 'stopped' : status.state}
+                />
+              </span>
+              {inFlight && (
+                <Text variant="body-small" color="secondary">
+                  deployment in flight
+                </Text>
+              )}
+            </Flex>
+            <Flex gap="2">
+              <GuardedButton
+                label="Deploy new version"
+                variant="primary"
+                allowance={both(deploy, busy)}
+                onPress={() => setDialog({ kind: 'deploy' })}
+              />
+              {desired === 'stopped' ? (
+                <GuardedButton
+                  label="Start"
+                  allowance={both(deploy, busy)}
+                  onPress={() => setRunning(true)}
+                />
+              ) : (
+                <GuardedButton
+                  label="Stop"
+                  allowance={both(deploy, busy)}
+                  isDisabled={!latest}
+                  onPress={() => setRunning(false)}
+                />
+              )}
+              <GuardedButton
+                label="Delete"
+                destructive
+                allowance={remove}
+                isDisabled={desired === 'deleting'}
+                onPress={() => setDialog({ kind: 'delete' })}
+              />
+            </Flex>
+          </Flex>
+        </CardHeader>
+        <CardBody>
+          {actionError && (
+            <Alert status="danger" title="Refused" description={actionError} />
+          )}
+          <ClusterRollouts status={status} />
+        </CardBody>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <Flex justify="between" align="center">
+            <Text variant="title-x-small">History</Text>
+            <Button
+              size="small"
+              variant="secondary"
+              isDisabled={selectedRecords.length !== 2}
+              onPress={() =>
+                setDialog({
+                  kind: 'diff',
+                  records: selectedRecords as [
+                    DeploymentRecord,
+                    DeploymentRecord,
+                  ],
+                })
+              }
+            >
+              Compare selected ({selectedRecords.length}/2)
+            </Button>
+          </Flex>
+        </CardHeader>
+        <CardBody>
+          {historyError && (
+            <Alert
+              status="danger"
+              title="The history could not be read"
+              description={describeError(historyError)}
+            />
+          )}
+          <Box>
+            <DeploymentHistory
+              records={history?.items ?? []}
+              loading={!history && !historyError}
+              selected={selected}
+              onSelect={setSelected}
+              onOpen={record => setDialog({ kind: 'detail', record })}
+              onRollback={record => setDialog({ kind: 'rollback', record })}
+              rollback={rollback}
+              inFlight={inFlight}
+              hasNextPage={Boolean(history?.nextCursor)}
+              hasPreviousPage={cursors.length > 0}
+              onNextPage={() =>
+                history?.nextCursor &&
+                setCursors(c => [...c, history.nextCursor!])
+              }
+              onPreviousPage={() => setCursors(c => c.slice(0, -1))}
+            />
+          </Box>
+        </CardBody>
+      </Card>
+
+      {dialog?.kind === 'deploy' && (
+        <DeployDialog
+          service={service.value}
+          current={currentSpec}
+          onDeployed={started}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'rollback' && (
+        <PlanDialog
+          title={`Plan: roll ${serviceRef} back to ${dialog.record.action}${
+            dialog.record.version !== undefined
+              ? ` v${dialog.record.version}`
+              : ''
+          }`}
+          confirmLabel="Confirm rollback"
+          plan={() =>
+            client.plan(application, name, { deployment: dialog.record.id })
+          }
+          confirm={async () =>
+            started(await client.rollback(application, name, dialog.record.id))
+          }
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'detail' && (
+        <DeploymentDetailDialog
+          record={dialog.record}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'diff' && (
+        <DiffDialog
+          records={dialog.records}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <PlanDialog
+          title={`Delete ${serviceRef}?`}
+          description="Its objects leave every cluster; its volumes (PVCs) are kept. The history stays readable until the deletion settles."
+          confirmLabel="Delete service"
+          confirm={async () =>
+            started(await client.deleteService(application, name))
+          }
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+    </Flex>
+  );
+};

@@ -1,0 +1,1 @@
+export { ServiceDeploymentsContent } from './ServiceDeploymentsContent';
