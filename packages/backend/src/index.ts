@@ -8,6 +8,7 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionPolicyModule } from './modules/permissionPolicyModule';
+import { developmentUsersAuthModule } from './modules/developmentUsersAuthModule';
 
 const backend = createBackend();
 
@@ -29,6 +30,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// A second development-only user next to the guest, not a platform admin
+// (auth.providers.viewer), for the browser tests and trials of non-admin views.
+backend.add(developmentUsersAuthModule);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -1,7 +1,4 @@
-import {
-  createRouteRef,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
+import { createRouteRef, PageBlueprint } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import StorageIcon from '@material-ui/icons/Storage';
 
@@ -31,7 +28,9 @@ export const applicationOverviewContent = EntityContentBlueprint.make({
       entity.kind.toLowerCase() === 'system' &&
       Boolean(entity.metadata.annotations?.['app-platform.io/application']),
     loader: () =>
-      import('../components/ApplicationOverview').then(m => <m.ApplicationOverview />),
+      import('../components/ApplicationOverview').then(m => (
+        <m.ApplicationOverview />
+      )),
   },
 });
 

@@ -11,8 +11,8 @@ export type Answer = (request: {
 
 /** A JSON answer. */
 export const json =
-  (body: unknown, status = 200): Answer =>
-  () =>
+  (body: unknown, status = 200) =>
+  (_request?: unknown): Response =>
     new Response(JSON.stringify(body), {
       status,
       headers: { 'content-type': 'application/json' },

@@ -20,7 +20,11 @@ import { appPlatformApiRef } from '../../api/appPlatformApiRef';
 import { usePolled } from '../../hooks/usePolled';
 import { RegisterClusterDialog } from './RegisterClusterDialog';
 
-export const ClusterHealthStatus = ({ health }: { health: Cluster['health'] }) => {
+export const ClusterHealthStatus = ({
+  health,
+}: {
+  health: Cluster['health'];
+}) => {
   if (health === 'healthy') return <StatusOK>healthy</StatusOK>;
   if (health === 'unreachable') return <StatusError>unreachable</StatusError>;
   return <StatusPending>unknown</StatusPending>;
@@ -53,7 +57,9 @@ const columns: TableColumn<Cluster>[] = [
 /** Every registered cluster with its health, followed live; admins register more. */
 export const ClustersPage = () => {
   const client = useApi(appPlatformApiRef);
-  const { allowed: canManage } = usePermission({ permission: clusterManagePermission });
+  const { allowed: canManage } = usePermission({
+    permission: clusterManagePermission,
+  });
   const [registering, setRegistering] = useState(false);
   const clusters = usePolled(() => client.listClusters(), [client]);
 

@@ -21,7 +21,11 @@ type Props = { open: boolean; onClose: () => void; onRegistered: () => void };
  * cluster with the given URL, CA and token before saving; its error (which
  * names the field or the connection problem) is shown as is.
  */
-export const RegisterClusterDialog = ({ open, onClose, onRegistered }: Props) => {
+export const RegisterClusterDialog = ({
+  open,
+  onClose,
+  onRegistered,
+}: Props) => {
   const client = useApi(appPlatformApiRef);
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');

@@ -5,6 +5,7 @@ import {
 } from '@internal/plugin-app-platform-common';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
+  Box,
   Button,
   Checkbox,
   Dialog,
@@ -53,9 +54,19 @@ export const DeployDialog = (props: {
       setErrors(e => ({ ...e, [key]: undefined }));
     },
     isInvalid: Boolean(errors[key]),
-    validate: () => errors[key],
-    validationBehavior: 'aria' as const,
   });
+  /** The field's error under it, named so a screen reader ties it to the field. */
+  const error = (key: keyof VersionFormValues) =>
+    errors[key] ? (
+      <Text
+        as="div"
+        variant="body-small"
+        color="danger"
+        data-testid={`error-${key}`}
+      >
+        {errors[key]}
+      </Text>
+    ) : null;
 
   const review = () => {
     const result = specFromForm(values, props.current);
@@ -98,16 +109,25 @@ export const DeployDialog = (props: {
           </Text>
           <Grid.Root columns={{ initial: '1', md: '3' }} gap="3">
             <Grid.Item colSpan={{ initial: '1', md: '2' }}>
-              <TextField label="Image" isRequired {...field('image')} />
+              <Box>
+                <TextField label="Image" isRequired {...field('image')} />
+                {error('image')}
+              </Box>
             </Grid.Item>
-            <TextField label="Replicas" {...field('replicas')} />
+            <Box>
+              <TextField label="Replicas" {...field('replicas')} />
+              {error('replicas')}
+            </Box>
           </Grid.Root>
           <Grid.Root columns={{ initial: '1', md: '2' }} gap="3">
-            <TextAreaField
-              label="Ports"
-              description="One per line: name:containerPort[:servicePort], e.g. http:8080:80"
-              {...field('ports')}
-            />
+            <Box>
+              <TextAreaField
+                label="Ports"
+                description="One per line: name:containerPort[:servicePort], e.g. http:8080:80"
+                {...field('ports')}
+              />
+              {error('ports')}
+            </Box>
             <TextAreaField
               label="Environment"
               description="One per line: NAME=value, or NAME=secret:<secret>/<key> to read a Secret"
@@ -115,46 +135,70 @@ export const DeployDialog = (props: {
             />
           </Grid.Root>
           <Grid.Root columns={{ initial: '2', md: '4' }} gap="3">
-            <TextField
-              label="CPU request"
-              placeholder="250m"
-              {...field('cpuRequest')}
-            />
-            <TextField
-              label="Memory request"
-              placeholder="256Mi"
-              {...field('memoryRequest')}
-            />
-            <TextField
-              label="CPU limit"
-              placeholder="1"
-              {...field('cpuLimit')}
-            />
-            <TextField
-              label="Memory limit"
-              placeholder="512Mi"
-              {...field('memoryLimit')}
-            />
+            <Box>
+              <TextField
+                label="CPU request"
+                placeholder="250m"
+                {...field('cpuRequest')}
+              />
+              {error('cpuRequest')}
+            </Box>
+            <Box>
+              <TextField
+                label="Memory request"
+                placeholder="256Mi"
+                {...field('memoryRequest')}
+              />
+              {error('memoryRequest')}
+            </Box>
+            <Box>
+              <TextField
+                label="CPU limit"
+                placeholder="1"
+                {...field('cpuLimit')}
+              />
+              {error('cpuLimit')}
+            </Box>
+            <Box>
+              <TextField
+                label="Memory limit"
+                placeholder="512Mi"
+                {...field('memoryLimit')}
+              />
+              {error('memoryLimit')}
+            </Box>
           </Grid.Root>
           <Grid.Root columns={{ initial: '1', md: '3' }} gap="3">
-            <TextField
-              label="Route host"
-              placeholder="shop.example.com"
-              {...field('routeHost')}
-            />
-            <TextField
-              label="Route path"
-              placeholder="/"
-              {...field('routePath')}
-            />
-            <TextField label="TLS secret" {...field('routeTlsSecret')} />
+            <Box>
+              <TextField
+                label="Route host"
+                placeholder="shop.example.com"
+                {...field('routeHost')}
+              />
+              {error('routeHost')}
+            </Box>
+            <Box>
+              <TextField
+                label="Route path"
+                placeholder="/"
+                {...field('routePath')}
+              />
+              {error('routePath')}
+            </Box>
+            <Box>
+              <TextField label="TLS secret" {...field('routeTlsSecret')} />
+              {error('routeTlsSecret')}
+            </Box>
           </Grid.Root>
           <Grid.Root columns={{ initial: '1', md: '3' }} gap="3">
-            <TextField
-              label="Proxy sidecar port"
-              description="Empty for no proxy"
-              {...field('proxyPort')}
-            />
+            <Box>
+              <TextField
+                label="Proxy sidecar port"
+                description="Empty for no proxy"
+                {...field('proxyPort')}
+              />
+              {error('proxyPort')}
+            </Box>
             <Flex align="end">
               <Checkbox
                 isSelected={values.logging}
@@ -163,17 +207,23 @@ export const DeployDialog = (props: {
                 Log collector sidecar
               </Checkbox>
             </Flex>
-            <TextField
-              label="Log volume size limit"
-              placeholder="512Mi"
-              isDisabled={!values.logging}
-              {...field('logSizeLimit')}
-            />
+            <Box>
+              <TextField
+                label="Log volume size limit"
+                placeholder="512Mi"
+                isDisabled={!values.logging}
+                {...field('logSizeLimit')}
+              />
+              {error('logSizeLimit')}
+            </Box>
           </Grid.Root>
-          <TextField
-            label="Why (shown in the history)"
-            {...field('description')}
-          />
+          <Box>
+            <TextField
+              label="Why (shown in the history)"
+              {...field('description')}
+            />
+            {error('description')}
+          </Box>
         </Flex>
       </DialogBody>
       <DialogFooter>

@@ -19,6 +19,11 @@ import { describeError } from '../../api/describeError';
 import { formatDuration, RelativeTime } from '../common/RelativeTime';
 import { ClusterPlans } from './ObjectChanges';
 
+const TARGET_COLOR: Partial<Record<string, 'danger' | 'success'>> = {
+  failed: 'danger',
+  succeeded: 'success',
+};
+
 /**
  * One record: per-cluster results and errors, the timeline of the
  * platform's steps and the Kubernetes events of its objects on every
@@ -73,15 +78,7 @@ export const DeploymentDetailDialog = (props: {
             {record.targets.map(t => (
               <Box key={t.cluster} py="1">
                 <Text weight="bold">{t.cluster}</Text>{' '}
-                <Text
-                  color={
-                    t.state === 'failed'
-                      ? 'danger'
-                      : t.state === 'succeeded'
-                      ? 'success'
-                      : 'primary'
-                  }
-                >
+                <Text color={TARGET_COLOR[t.state] ?? 'primary'}>
                   {t.state}
                 </Text>
                 {(t.reason || t.message) && (

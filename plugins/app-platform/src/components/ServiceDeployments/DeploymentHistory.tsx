@@ -8,8 +8,6 @@ import {
   Flex,
   Table,
   Text,
-  Tooltip,
-  TooltipTrigger,
 } from '@backstage/ui';
 import { formatDuration, RelativeTime } from '../common/RelativeTime';
 import { StateLabel } from '../common/ServiceStateChip';
@@ -42,22 +40,23 @@ export const GuardedButton = (props: {
     </Button>
   );
   if (props.allowance.allowed || !props.allowance.reason) return button;
-  // A disabled button gets no hover events: the wrapper carries the tooltip.
+  // A disabled button gets no hover events: the wrapper carries the reason.
   return (
-    <TooltipTrigger delay={0}>
-      <span
-        tabIndex={0}
-        title={props.allowance.reason}
-        data-testid={`why-not-${props.label}`}
-      >
-        {button}
-      </span>
-      <Tooltip>{props.allowance.reason}</Tooltip>
-    </TooltipTrigger>
+    <span title={props.allowance.reason} data-testid={`why-not-${props.label}`}>
+      {button}
+    </span>
   );
 };
 
 type Row = DeploymentRecord;
+
+/** A record's result in the colours of a service's states. */
+const RECORD_STATE_LOOK = {
+  deploying: 'deploying',
+  succeeded: 'running',
+  failed: 'failed',
+  superseded: 'pending',
+} as const;
 
 /**
  * A service's history, newest first: who, when, what changed in one line,
@@ -94,7 +93,9 @@ export const DeploymentHistory = (props: {
       cell: r => (
         <Cell>
           <Checkbox
-            aria-label={`Compare ${r.summary || r.action} (${r.id})`}
+            aria-label={`Compare ${r.action}${
+              r.version !== undefined ? ` v${r.version}` : ''
+            } (${r.id})`}
             isSelected={props.selected.includes(r.id)}
             onChange={on => toggle(r.id, on)}
           />
@@ -148,15 +149,7 @@ export const DeploymentHistory = (props: {
       width: 190,
       cell: r => (
         <Cell>
-          <StateLabel
-            state={
-              r.state === 'succeeded'
-                ? 'running'
-                : r.state === 'superseded'
-                ? 'pending'
-                : r.state
-            }
-          />
+          <StateLabel state={RECORD_STATE_LOOK[r.state]} />
           <Text as="span" variant="body-small">
             {r.state === 'succeeded' || r.state === 'superseded'
               ? ` ${r.state}`

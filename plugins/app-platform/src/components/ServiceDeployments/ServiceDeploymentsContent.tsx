@@ -8,6 +8,7 @@ import {
   serviceDeletePermission,
   serviceDeployPermission,
   serviceRollbackPermission,
+  Service,
   ServiceStatus,
 } from '@internal/plugin-app-platform-common';
 import {
@@ -66,6 +67,16 @@ function useAllowance(
       reason: `Permissions could not be checked: ${result.error.message}`,
     };
   return result.allowed ? { allowed: true } : { allowed: false, reason: why };
+}
+
+/** What the service is meant to be: as its newest record says, else as it was read. */
+function desiredStateOf(
+  latest: DeploymentRecord | undefined,
+  read: Service['desiredState'],
+): Service['desiredState'] {
+  if (latest?.action === 'stop') return 'stopped';
+  if (latest?.action === 'delete') return 'deleting';
+  return latest ? 'running' : read;
 }
 
 /** Puts a record at its place in the newest-first page: replaced when known, first when new. */
@@ -203,12 +214,7 @@ export const ServiceDeploymentsContent = () => {
   if (!status || !service.value) return <Progress />;
 
   const latest = status.latestDeployment;
-  const desired =
-    latest?.action === 'stop'
-      ? 'stopped'
-      : latest?.action === 'delete'
-      ? 'deleting'
-      : service.value.desiredState;
+  const desired = desiredStateOf(latest, service.value.desiredState);
   const inFlight = status.inFlight;
   const busy: Allowance = inFlight
     ? {

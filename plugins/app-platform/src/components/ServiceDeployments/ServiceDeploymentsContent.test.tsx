@@ -1,0 +1,438 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import {
+  DeploymentRecord,
+  ServiceStatus,
+} from '@internal/plugin-app-platform-common';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { appPlatformApiRef } from '../../api/appPlatformApiRef';
+import {
+  Answer,
+  clientAnswering,
+  json,
+  TestSignals,
+} from '../../testing/backendAnswering';
+import { ServiceDeploymentsContent } from './ServiceDeploymentsContent';
+
+/**
+ * The service's entity. Permission answers are cached per resource for the
+ * whole test file, so a test that denies uses an application of its own.
+ */
+const entityOf = (application: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'web',
+    namespace: application,
+    annotations: {
+      'app-platform.io/application': application,
+      'app-platform.io/service': 'web',
+    },
+  },
+  spec: { type: 'service', owner: 'group:default/team-a' },
+});
+
+const service = {
+  application: 'shop',
+  name: 'web',
+  public: false,
+  owner: 'group:default/team-a',
+  createdAt: '2026-11-20T10:00:00Z',
+  createdBy: 'user:default/alice',
+  currentVersion: 2,
+  desiredState: 'running',
+};
+
+function record(
+  n: number,
+  overrides: Partial<DeploymentRecord> = {},
+): DeploymentRecord {
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    application: 'shop',
+    service: 'web',
+    action: 'deploy',
+    state: 'succeeded',
+    version: n,
+    spec: {
+      image: `shop/web:${n}`,
+      replicas: 2,
+      ports: [{ name: 'http', containerPort: 8080 }],
+    },
+    createdBy: 'user:default/alice',
+    summary: `image shop/web:${n - 1} → shop/web:${n}`,
+    targets: [
+      { cluster: 'test', state: 'succeeded' },
+      { cluster: 'production', state: 'succeeded' },
+    ],
+    createdAt: new Date(Date.UTC(2026, 10, 20, 10, n)).toISOString(),
+    finishedAt: new Date(Date.UTC(2026, 10, 20, 10, n, 42)).toISOString(),
+    ...overrides,
+  };
+}
+
+const running = (version: number): ServiceStatus['clusters'] =>
+  ['production', 'test'].map(cluster => ({
+    cluster,
+    state: 'running',
+    version,
+    readyReplicas: 2,
+    desiredReplicas: 2,
+    updatedReplicas: 2,
+    rollout: {
+      oldReplicas: 0,
+      conditions: [{ type: 'Available', status: 'True' }],
+      events: [],
+    },
+  }));
+
+const newest = Array.from({ length: 10 }, (_, i) => record(12 - i));
+const older = [record(2), record(1)];
+
+function backend(extra: Record<string, Answer> = {}, application = 'shop') {
+  const base = `/applications/${application}/services/web`;
+  return clientAnswering({
+    [base]: json({ ...service, application }),
+    [`${base}/status`]: json({
+      application,
+      service: 'web',
+      state: 'running',
+      clusters: running(12),
+      latestDeployment: newest[0],
+    }),
+    [`${base}/deployments`]: ({ query }) =>
+      query.get('before') === 'page-2'
+        ? json({ items: older })()
+        : json({ items: newest, nextCursor: 'page-2' })(),
+    ...extra,
+  });
+}
+
+async function render(
+  client: ReturnType<typeof backend>['client'],
+  options: {
+    allow?: boolean;
+    signals?: TestSignals;
+    application?: string;
+  } = {},
+) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [appPlatformApiRef, client],
+        [signalApiRef, options.signals ?? new TestSignals()],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize:
+              options.allow === false
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }),
+        ],
+      ]}
+    >
+      <EntityProvider entity={entityOf(options.application ?? 'shop')}>
+        <ServiceDeploymentsContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('ServiceDeploymentsContent', () => {
+  it('shows the history with who, what changed, result and duration, paginated', async () => {
+    const { client, requests } = backend();
+    await render(client);
+    const first = await screen.findByRole('row', { name: /deploy v12/ });
+    expect(first).toHaveTextContent('alice');
+    expect(first).toHaveTextContent('image shop/web:11 → shop/web:12');
+    expect(first).toHaveTextContent('succeeded');
+    expect(first).toHaveTextContent('42 s');
+    expect(first.querySelector('time')).toHaveAttribute(
+      'title',
+      new Date(newest[0].createdAt).toLocaleString(),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: /next/i }));
+    expect(
+      await screen.findByRole('row', { name: /deploy v1\b/ }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('row', { name: /deploy v12/ })).toBeNull();
+    expect(requests).toContain(
+      'GET /applications/shop/services/web/deployments?limit=10&before=page-2',
+    );
+    await userEvent.click(screen.getByRole('button', { name: /previous/i }));
+    expect(
+      await screen.findByRole('row', { name: /deploy v12/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('compares two picked records', async () => {
+    const { client, requests } = backend({
+      [`/applications/shop/services/web/deployments/${newest[0].id}/diff`]:
+        json({
+          objects: [
+            {
+              kind: 'Deployment',
+              name: 'web',
+              action: 'update',
+              changes: [
+                {
+                  path: 'spec.template.spec.containers[web].image',
+                  before: 'shop/web:10',
+                  after: 'shop/web:12',
+                },
+              ],
+            },
+          ],
+        }),
+    });
+    await render(client);
+    await screen.findByRole('row', { name: /deploy v12/ });
+    const compare = screen.getByRole('button', { name: /Compare selected/ });
+    expect(compare).toBeDisabled();
+    await userEvent.click(
+      screen.getByRole('checkbox', {
+        name: `Compare deploy v12 (${newest[0].id})`,
+      }),
+    );
+    await userEvent.click(
+      screen.getByRole('checkbox', {
+        name: `Compare deploy v10 (${newest[2].id})`,
+      }),
+    );
+    await userEvent.click(compare);
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByText('shop/web:10')).toBeInTheDocument();
+    expect(requests).toContain(
+      `GET /applications/shop/services/web/deployments/${newest[0].id}/diff?against=${newest[2].id}`,
+    );
+  });
+
+  it('follows a rollout from signals alone: chips, progress and the history row', async () => {
+    const signals = new TestSignals();
+    const { client, requests } = backend();
+    await render(client, { signals });
+    await screen.findByRole('row', { name: /deploy v12/ });
+    const before = requests.length;
+    const deploying = record(13, {
+      state: 'deploying',
+      finishedAt: undefined,
+      targets: [
+        { cluster: 'test', state: 'deploying' },
+        { cluster: 'production', state: 'deploying' },
+      ],
+    });
+    act(() =>
+      signals.publish('app-platform:service-status', {
+        application: 'shop',
+        service: 'web',
+        state: 'deploying',
+        inFlight: deploying.id,
+        latestDeployment: deploying,
+        clusters: running(12).map(c => ({
+          ...c,
+          state: 'deploying',
+          version: 13,
+          readyReplicas: 1,
+          updatedReplicas: 1,
+          rollout: {
+            oldReplicas: 1,
+            conditions: [
+              {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'ReplicaSetUpdated',
+              },
+            ],
+            events: [
+              {
+                at: '2026-11-20T10:13:05Z',
+                cluster: c.cluster,
+                type: 'Normal',
+                reason: 'Pulled',
+                object: 'Pod/web-2',
+                message: 'Successfully pulled image "shop/web:13"',
+                source: 'kubernetes',
+              },
+            ],
+          },
+        })),
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('state-test')).toHaveAttribute(
+        'data-state',
+        'deploying',
+      ),
+    );
+    expect(screen.getByRole('row', { name: /^test/ })).toHaveTextContent(
+      '1 new · 1 old',
+    );
+    expect(screen.getByRole('row', { name: /^test/ })).toHaveTextContent(
+      'Progressing: ReplicaSetUpdated',
+    );
+    expect(screen.getByRole('row', { name: /^test/ })).toHaveTextContent(
+      'Successfully pulled image',
+    );
+    expect(screen.getByRole('row', { name: /deploy v13/ })).toHaveTextContent(
+      'deploying',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Deploy new version' }),
+    ).toBeDisabled();
+
+    act(() =>
+      signals.publish('app-platform:service-status', {
+        application: 'shop',
+        service: 'web',
+        state: 'running',
+        clusters: running(13),
+        latestDeployment: record(13),
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('state-production')).toHaveAttribute(
+        'data-state',
+        'running',
+      ),
+    );
+    expect(screen.getByRole('row', { name: /deploy v13/ })).toHaveTextContent(
+      'succeeded',
+    );
+    expect(screen.getAllByRole('row', { name: /deploy v\d+/ })).toHaveLength(
+      10,
+    );
+    expect(requests.length).toBe(before);
+  });
+
+  it('disables what the user may not do, with the reason', async () => {
+    const { client } = backend({}, 'locked');
+    await render(client, { allow: false, application: 'locked' });
+    await screen.findByRole('row', { name: /deploy v12/ });
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Deploy new version' }),
+      ).toBeDisabled(),
+    );
+    for (const label of ['Deploy new version', 'Stop', 'Delete']) {
+      expect(screen.getByTestId(`why-not-${label}`)).toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /^Only members of group:default\/team-a may \w+ locked\/web$/,
+        ),
+      );
+    }
+    expect(
+      screen.getAllByRole('button', { name: 'Rollback' })[0],
+    ).toBeDisabled();
+  });
+
+  it('deploys a new version from the form through the plan', async () => {
+    const deployed: unknown[] = [];
+    const { client } = backend({
+      'POST /applications/shop/services/web/plan': ({ body }) =>
+        json({
+          clusters: [
+            {
+              cluster: 'test',
+              objects: [
+                {
+                  kind: 'Deployment',
+                  name: 'web',
+                  action: 'update',
+                  changes: [
+                    {
+                      path: 'spec.template.spec.containers[web].image',
+                      before: 'shop/web:12',
+                      after: body.spec.image,
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        })(),
+      'POST /applications/shop/services/web/deployments': ({ body }) => {
+        deployed.push(body);
+        return json(record(13, { state: 'deploying', spec: body.spec }), 202)();
+      },
+    });
+    await render(client);
+    await screen.findByRole('row', { name: /deploy v12/ });
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Deploy new version' }),
+      ).toBeEnabled(),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Deploy new version' }),
+    );
+    const image = await screen.findByRole('textbox', { name: /Image/ });
+    expect(image).toHaveValue('shop/web:12');
+    expect(screen.getByRole('textbox', { name: /Ports/ })).toHaveValue(
+      'http:8080',
+    );
+    await userEvent.clear(image);
+    await userEvent.type(image, 'shop/web:13');
+    await userEvent.clear(screen.getByRole('textbox', { name: /Replicas/ }));
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Replicas/ }),
+      'many',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    expect(await screen.findByTestId('error-replicas')).toHaveTextContent(
+      'A whole number from 0 to 1000',
+    );
+    await userEvent.clear(screen.getByRole('textbox', { name: /Replicas/ }));
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Replicas/ }),
+      '3',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Review plan' }));
+    expect(await screen.findByLabelText('Plan summary')).toHaveTextContent(
+      '1 to update',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Confirm deploy' }),
+    );
+    await waitFor(() => expect(deployed).toHaveLength(1));
+    expect(deployed[0]).toEqual({
+      spec: {
+        image: 'shop/web:13',
+        replicas: 3,
+        ports: [{ name: 'http', containerPort: 8080 }],
+      },
+    });
+    expect(
+      await screen.findByRole('row', { name: /deploy v13/ }),
+    ).toHaveTextContent('deploying');
+  });
+
+  it('says what is wrong when the service cannot be read', async () => {
+    const { client } = backend({
+      '/applications/shop/services/web': json(
+        {
+          error: { name: 'NotFoundError', message: 'No service "shop/web"' },
+          request: { method: 'GET', url: '/' },
+          response: { statusCode: 404 },
+        },
+        404,
+      ),
+    });
+    await render(client);
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        /No service "shop\/web"/,
+      ),
+    );
+  });
+});
