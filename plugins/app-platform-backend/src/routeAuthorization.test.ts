@@ -386,6 +386,30 @@ describe('authentication and authorization of every route', () => {
       expect(await names(BOB)).toEqual(['search']);
       expect(await names(ADMIN)).toEqual(['orders', 'payments', 'search']);
 
+      // GET /services follows the same decision: only readable applications' services.
+      for (const application of ['payments', 'search']) {
+        const created = await request(server)
+          .post(`${base}/applications/${application}/services`)
+          .set('Authorization', as(ADMIN))
+          .send({ name: 'api' });
+        expect(created.status).toBe(201);
+      }
+      const services = async (user: string) =>
+        (
+          await request(server)
+            .get(`${base}/services`)
+            .set('Authorization', as(user))
+        ).body.items.map(
+          (s: { application: string; name: string }) =>
+            `${s.application}/${s.name}`,
+        );
+      expect(await services(ALICE)).toEqual(['payments/api']);
+      expect(await services(BOB)).toEqual(['search/api']);
+      expect((await services(ADMIN)).sort()).toEqual([
+        'payments/api',
+        'search/api',
+      ]);
+
       const others = await request(server)
         .get(`${base}/applications/search`)
         .set('Authorization', as(ALICE));

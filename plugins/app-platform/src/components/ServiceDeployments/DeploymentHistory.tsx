@@ -89,7 +89,7 @@ export const DeploymentHistory = (props: {
     {
       id: 'select',
       label: 'Compare',
-      width: 80,
+      width: 100,
       cell: r => (
         <Cell>
           <Checkbox

@@ -54,7 +54,10 @@ export const ServiceStateChip = (props: { status?: ServiceClusterStatus }) => {
       </Text>
       {status.state === 'failed' && (status.reason || status.message) && (
         <Text as="div" variant="body-small" color="danger">
-          {[status.reason, status.message].filter(Boolean).join(': ')}
+          {/* Pull errors quote whole URLs: break them anywhere rather than widen the page. */}
+          <span style={{ overflowWrap: 'anywhere' }}>
+            {[status.reason, status.message].filter(Boolean).join(': ')}
+          </span>
         </Text>
       )}
     </span>
