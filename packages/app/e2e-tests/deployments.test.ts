@@ -235,6 +235,11 @@ test('deploys, fails with the reason, rolls back and compares records from the D
     path: path.join(screenshots, 'deployments-failed.png'),
     fullPage: true,
   });
+  // Long pull errors and all, the tab fits 1280 px without horizontal scrolling.
+  expect(page.viewportSize()?.width).toBe(1280);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth),
+  ).toBeLessThanOrEqual(1280);
 
   // 3. Roll back to v2 through the plan dialog.
   await page

@@ -417,6 +417,78 @@ describe('ServiceDeploymentsContent', () => {
     ).toHaveTextContent('deploying');
   });
 
+  it('stops and starts the service, and deletes it after a confirmation', async () => {
+    const calls: string[] = [];
+    const { client } = backend(
+      {
+        'POST /applications/stopper/services/web/stop': () => {
+          calls.push('stop');
+          return json(
+            record(13, {
+              application: 'stopper',
+              action: 'stop',
+              state: 'deploying',
+              version: 12,
+              summary: 'stop',
+            }),
+            202,
+          )();
+        },
+        'POST /applications/stopper/services/web/start': () => {
+          calls.push('start');
+          return json(
+            record(14, {
+              application: 'stopper',
+              action: 'start',
+              state: 'deploying',
+              version: 12,
+              summary: 'start',
+            }),
+            202,
+          )();
+        },
+        'DELETE /applications/stopper/services/web': () => {
+          calls.push('delete');
+          return json(
+            record(15, {
+              application: 'stopper',
+              action: 'delete',
+              state: 'deploying',
+              spec: undefined,
+              version: undefined,
+              summary: 'delete',
+            }),
+            202,
+          )();
+        },
+      },
+      'stopper',
+    );
+    await render(client, { application: 'stopper' });
+    await screen.findByRole('row', { name: /deploy v12/ });
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Stop' })).toBeEnabled(),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    expect(
+      await screen.findByRole('row', { name: /stop v12/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Service state')).toHaveTextContent('stopped');
+    // The stop is in flight: nothing else starts until it settles.
+    expect(screen.getByRole('button', { name: 'Start' })).toBeDisabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('its volumes (PVCs) are kept');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Delete service' }),
+    );
+    await waitFor(() => expect(calls).toEqual(['stop', 'delete']));
+    expect(
+      await screen.findByRole('row', { name: /^.*delete/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Delete' })).toBeDisabled();
+  });
+
   it('says what is wrong when the service cannot be read', async () => {
     const { client } = backend({
       '/applications/shop/services/web': json(
