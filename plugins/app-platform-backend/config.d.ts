@@ -100,6 +100,12 @@ export interface Config {
        * else group:default/platform-admins.
        */
       clusterOwner?: string;
+      /**
+       * How often the catalog replaces everything the platform emitted, which
+       * repairs entities edited or deleted by hand and lost change events;
+       * changes themselves arrive as events within a second. Defaults to 30 minutes.
+       */
+      fullSyncFrequency?: HumanDuration | string;
     };
 
     /** How often and how patiently clusters are probed for health. */

@@ -1,12 +1,14 @@
 import { test, expect, Page } from '@playwright/test';
-import { backendUrl, screenshots, signInAsGuest } from './portal';
+import { backendUrl, screenshots, signInAsGuest, waitForBackend } from './portal';
 import { startSandbox, Sandbox } from '@internal/kube-sandbox';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import path from 'node:path';
 
 let staging: Sandbox;
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ request }) => {
+  // Signing in needs the backend's auth, which starts alongside the app.
+  await waitForBackend(request);
   // A third cluster, not in app-config: the test registers it through the form.
   staging = await startSandbox({ name: 'staging' });
 });

@@ -15,6 +15,8 @@ import {
 } from '@internal/plugin-app-platform-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { CatalogChangeEvents } from './catalog/CatalogChangeEvents';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { ApplicationNamespaces } from './applications/ApplicationNamespaces';
@@ -97,6 +99,7 @@ export const appPlatformPlugin = createBackendPlugin({
         auth: coreServices.auth,
         notifications: notificationService,
         signals: signalsServiceRef,
+        events: eventsServiceRef,
         lifecycle: coreServices.lifecycle,
       },
       async init({
@@ -112,6 +115,7 @@ export const appPlatformPlugin = createBackendPlugin({
         auth,
         notifications,
         signals,
+        events,
         lifecycle,
       }) {
         const knex = await database.getClient();
@@ -219,6 +223,7 @@ export const appPlatformPlugin = createBackendPlugin({
             owned,
             renderer,
             listener: tracker,
+            services: serviceStore,
             onSettle: async () => {
               await statusCaches.sync();
               await tracker.sweep();
@@ -264,9 +269,25 @@ export const appPlatformPlugin = createBackendPlugin({
         });
         // Namespaces becoming ready, failing or deleted, and applications
         // created or deleted, reach open application pages.
-        reconcileStatus.onChange((domain, target) => {
+        reconcileStatus.changes.on(({ domain, target }) => {
           if (domain === NAMESPACE_DOMAIN) applicationSignals.changed(target);
         });
+        // The catalog applies what changed at once (AppPlatformEntityProvider).
+        const catalogChanges = CatalogChangeEvents.create({ events, logger });
+        applicationStore.changes.on(name => {
+          applicationSignals.changed(name);
+          catalogChanges.changed({ kind: 'application', name });
+        });
+        reconcileStatus.changes.on(({ domain, target }) => {
+          if (domain === NAMESPACE_DOMAIN)
+            catalogChanges.changed({ kind: 'application', name: target });
+        });
+        serviceStore.changes.on(({ application, name }) =>
+          catalogChanges.changed({ kind: 'service', name, application }),
+        );
+        clusterStore.changes.on(name =>
+          catalogChanges.changed({ kind: 'cluster', name }),
+        );
         statusCaches.onServiceChange((cluster, keys) => {
           void tracker
             .servicesChanged(cluster, keys)

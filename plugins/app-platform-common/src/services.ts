@@ -433,3 +433,24 @@ export const APP_PLATFORM_SIGNAL_CHANNELS = {
   serviceStatus: 'app-platform:service-status',
   application: 'app-platform:application',
 } as const;
+
+/**
+ * The Backstage events topic on which the backend announces that an
+ * application, service or cluster changed, so the catalog applies a delta at
+ * once instead of polling. The payload is a {@link CatalogChange}.
+ *
+ * @public
+ */
+export const APP_PLATFORM_CATALOG_TOPIC = 'app-platform.catalog-changes';
+
+/**
+ * What changed: `name` is the application, the cluster, or the service (of
+ * `application`).
+ *
+ * @public
+ */
+export type CatalogChange = {
+  kind: 'application' | 'service' | 'cluster';
+  name: string;
+  application?: string;
+};

@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { AppPlatformClient } from '@internal/plugin-app-platform-common';
 import { AppPlatformEntityProvider } from './platform/AppPlatformEntityProvider';
@@ -27,8 +29,17 @@ export const catalogModuleAppPlatform = createBackendModule({
         discovery: coreServices.discovery,
         scheduler: coreServices.scheduler,
         catalog: catalogProcessingExtensionPoint,
+        events: eventsServiceRef,
       },
-      async init({ config, logger, auth, discovery, scheduler, catalog }) {
+      async init({
+        config,
+        logger,
+        auth,
+        discovery,
+        scheduler,
+        catalog,
+        events,
+      }) {
         const client = AppPlatformClient.create({ discovery });
         catalog.addEntityProvider(
           AppPlatformEntityProvider.create({
@@ -39,15 +50,15 @@ export const catalogModuleAppPlatform = createBackendModule({
               config.getOptionalString('appPlatform.catalog.clusterOwner') ??
               config.getOptionalStringArray('appPlatform.admins')?.[0] ??
               'group:default/platform-admins',
-            // Frequent and cheap: applies only what changed, so new
-            // applications reach the catalog within seconds.
-            deltaRunner: scheduler.createScheduledTaskRunner({
-              frequency: { seconds: 3 },
-              timeout: { seconds: 30 },
-              scope: 'local',
-            }),
+            // Deltas come from the backend's change events; the full sync
+            // repairs drift.
+            events,
             fullRunner: scheduler.createScheduledTaskRunner({
-              frequency: { minutes: 30 },
+              frequency: config.has('appPlatform.catalog.fullSyncFrequency')
+                ? readDurationFromConfig(config, {
+                    key: 'appPlatform.catalog.fullSyncFrequency',
+                  })
+                : { minutes: 30 },
               timeout: { minutes: 5 },
             }),
           }),

@@ -3,6 +3,7 @@ import {
   ApplicationNamespace,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
+import { ChangeNotifier } from '../catalog/ChangeNotifier';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 import {
   ReconcileStatusStore,
@@ -42,6 +43,9 @@ function toNamespace(status: TargetStatus): ApplicationNamespace {
  * statuses of its (application, cluster) pairs.
  */
 export class ApplicationStore {
+  /** Told after an application is created, changed or deleted (once committed). */
+  readonly changes = new ChangeNotifier<string>();
+
   private constructor(
     private readonly knex: Knex,
     private readonly status: ReconcileStatusStore,
@@ -99,6 +103,7 @@ export class ApplicationStore {
       adopt: fields.adopt,
       created_by: fields.createdBy,
     });
+    this.changes.notifyAfter(trx, fields.name);
   }
 
   async update(
@@ -109,6 +114,7 @@ export class ApplicationStore {
     await trx('applications')
       .where({ name })
       .update({ ...changes, updated_at: trx.fn.now() });
+    this.changes.notifyAfter(trx, name);
   }
 
   /** Marks the application for deletion; false when it was already marked or is gone. */
@@ -119,6 +125,7 @@ export class ApplicationStore {
       .update({ deletion_requested_at: new Date(), updated_at: trx.fn.now() });
     if (changed > 0) {
       await this.status.restartTarget(NAMESPACE_DOMAIN, name, 'deleting', trx);
+      this.changes.notifyAfter(trx, name);
     }
     return changed > 0;
   }
@@ -127,6 +134,7 @@ export class ApplicationStore {
   async delete(name: string, trx: Knex): Promise<void> {
     await this.status.forgetTarget(NAMESPACE_DOMAIN, name, trx);
     await trx('applications').where({ name }).delete();
+    this.changes.notifyAfter(trx, name);
   }
 
   private toApplication(

@@ -4,6 +4,7 @@ import {
   ClusterHealth,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
+import { ChangeNotifier } from '../catalog/ChangeNotifier';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 import { ClusterConnection } from '../kube/KubeClients';
 import { TokenCipher } from './TokenCipher';
@@ -39,6 +40,9 @@ function toCluster(row: any): Cluster {
 
 /** The clusters table. Tokens are encrypted on the way in, decrypted on the way out. */
 export class ClusterStore {
+  /** Told after a cluster is added, changed, deleted, or its health changes (once committed). */
+  readonly changes = new ChangeNotifier<string>();
+
   private constructor(
     private readonly knex: Knex,
     private readonly cipher: TokenCipher,
@@ -72,6 +76,7 @@ export class ClusterStore {
 
   async insert(record: ClusterRecord, trx: Knex = this.knex): Promise<void> {
     await trx('clusters').insert(this.toRow(record));
+    this.changes.notifyAfter(trx, record.name);
   }
 
   /** Inserts or updates a cluster from config, keeping its health. */
@@ -82,12 +87,14 @@ export class ClusterStore {
       .insert(row)
       .onConflict('name')
       .merge({ ...changes, updated_at: this.knex.fn.now() });
+    this.changes.notifyAfter(this.knex, record.name);
   }
 
   async delete(name: string, trx: Knex = this.knex): Promise<void> {
     // Statuses of what the reconciler did there mean nothing without the cluster.
     await trx('reconcile_targets').where({ cluster: name }).delete();
     await trx('clusters').where({ name }).delete();
+    this.changes.notifyAfter(trx, name);
   }
 
   /**
@@ -156,6 +163,7 @@ export class ClusterStore {
           last_probe_at: now,
           ...(changed ? { health_changed_at: now } : {}),
         });
+      if (changed) this.changes.notifyAfter(trx, name);
       return row.health;
     });
   }

@@ -12,6 +12,7 @@ import {
 import { OwnedObjects, refOf } from '../ownership/OwnedObjects';
 import { NameTakenError } from './planObjects';
 import { isPrunable, WORKLOAD_KINDS } from './workloadKinds';
+import { ServiceStore } from '../services/ServiceStore';
 import {
   ObservedTarget,
   ReconcileDomain,
@@ -71,6 +72,7 @@ export class ServiceWorkloads implements ReconcileDomain {
     private readonly owned: OwnedObjects,
     private readonly renderer: VersionRenderer,
     private readonly listener: WorkloadListener,
+    private readonly services: ServiceStore,
     private readonly onSettle?: () => Promise<void>,
   ) {}
 
@@ -81,6 +83,7 @@ export class ServiceWorkloads implements ReconcileDomain {
     owned: OwnedObjects;
     renderer: VersionRenderer;
     listener: WorkloadListener;
+    services: ServiceStore;
     /** After every pass, e.g. to re-check records in flight. */
     onSettle?: () => Promise<void>;
   }): ServiceWorkloads {
@@ -91,6 +94,7 @@ export class ServiceWorkloads implements ReconcileDomain {
       options.owned,
       options.renderer,
       options.listener,
+      options.services,
       options.onSettle,
     );
   }
@@ -117,13 +121,7 @@ export class ServiceWorkloads implements ReconcileDomain {
       )
       .select('application', 'name');
     for (const service of gone) {
-      await this.knex('services')
-        .where({
-          application: service.application,
-          name: service.name,
-          desired_state: 'deleting',
-        })
-        .delete();
+      await this.services.deleteIfDeleting(service.application, service.name);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { ChangeNotifier } from '../catalog/ChangeNotifier';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 
 /** What the reconciler knows of one target on one cluster. */
@@ -33,19 +34,10 @@ function toStatus(row: any): TargetStatus {
 
 /** The `reconcile_targets` table: the status of every (target, cluster) pair. */
 export class ReconcileStatusStore {
-  private readonly listeners: Array<(domain: string, target: string) => void> =
-    [];
+  /** Told after a target's status changes on any cluster, e.g. to signal browsers. */
+  readonly changes = new ChangeNotifier<{ domain: string; target: string }>();
 
   private constructor(private readonly knex: Knex) {}
-
-  /** Told after a target's status changes on any cluster, e.g. to signal browsers. */
-  onChange(listener: (domain: string, target: string) => void): void {
-    this.listeners.push(listener);
-  }
-
-  private changed(domain: string, target: string): void {
-    for (const listener of this.listeners) listener(domain, target);
-  }
 
   static create(options: { knex: Knex }): ReconcileStatusStore {
     return new ReconcileStatusStore(options.knex);
@@ -91,7 +83,7 @@ export class ReconcileStatusStore {
       .insert(row)
       .onConflict(['domain', 'target', 'cluster'])
       .merge(Object.keys(row).filter(k => !(k in key)));
-    this.changed(key.domain, key.target);
+    this.changes.notifyAfter(trx, key);
   }
 
   /** Forgets a pair: its target is gone from that cluster. */
@@ -101,7 +93,7 @@ export class ReconcileStatusStore {
     cluster: string;
   }): Promise<void> {
     await this.knex('reconcile_targets').where(key).delete();
-    this.changed(key.domain, key.target);
+    this.changes.notifyAfter(this.knex, key);
   }
 
   /**
@@ -120,7 +112,7 @@ export class ReconcileStatusStore {
       attempts: 0,
       next_attempt_at: null,
     });
-    this.changed(domain, target);
+    this.changes.notifyAfter(trx, { domain, target });
   }
 
   /** Forgets every pair of a target, e.g. when its row is deleted. */
@@ -130,6 +122,6 @@ export class ReconcileStatusStore {
     trx: Knex = this.knex,
   ): Promise<void> {
     await trx('reconcile_targets').where({ domain, target }).delete();
-    this.changed(domain, target);
+    this.changes.notifyAfter(trx, { domain, target });
   }
 }

@@ -4,6 +4,7 @@ import {
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
+import { ChangeNotifier } from '../catalog/ChangeNotifier';
 import { toIsoString } from '../database/toIsoString';
 
 /** A service's row; its owner comes from its application. */
@@ -39,6 +40,12 @@ function toVersion(row: any): ServiceVersion {
 
 /** The `services` and `service_versions` tables. */
 export class ServiceStore {
+  /** Told after a service is created, changed or deleted (once committed). */
+  readonly changes = new ChangeNotifier<{
+    application: string;
+    name: string;
+  }>();
+
   private constructor(private readonly knex: Knex) {}
 
   static create(options: { knex: Knex }): ServiceStore {
@@ -89,6 +96,10 @@ export class ServiceStore {
       public: service.public,
       created_by: service.createdBy,
     });
+    this.changes.notifyAfter(trx, {
+      application: service.application,
+      name: service.name,
+    });
   }
 
   async update(
@@ -111,6 +122,7 @@ export class ServiceStore {
     if (changes.currentVersion !== undefined)
       row.current_version = changes.currentVersion;
     await trx('services').where({ application, name }).update(row);
+    this.changes.notifyAfter(trx, { application, name });
   }
 
   async delete(
@@ -119,6 +131,15 @@ export class ServiceStore {
     trx: Knex = this.knex,
   ): Promise<void> {
     await trx('services').where({ application, name }).delete();
+    this.changes.notifyAfter(trx, { application, name });
+  }
+
+  /** Deletes a service whose deletion was asked for (and nothing else). */
+  async deleteIfDeleting(application: string, name: string): Promise<void> {
+    const deleted = await this.knex('services')
+      .where({ application, name, desired_state: 'deleting' })
+      .delete();
+    if (deleted > 0) this.changes.notifyAfter(this.knex, { application, name });
   }
 
   /** Stores a new version with the next number; the caller's transaction serialises numbering by the primary key. */

@@ -1,5 +1,12 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import appPlatformPlugin from '@internal/plugin-app-platform-backend';
@@ -12,7 +19,16 @@ import { AppPlatformEntityProvider } from './AppPlatformEntityProvider';
 
 jest.setTimeout(60_000);
 
-/** Runs nothing by itself: the test drives the syncs. */
+async function waitUntil(condition: () => boolean, timeoutMs = 20_000) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs)
+      throw new Error('condition not met in time');
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
+
+/** Runs nothing by itself: the test drives the full syncs. */
 const manualRunner: SchedulerServiceTaskRunner = { run: async () => {} };
 
 describe('AppPlatformEntityProvider', () => {
@@ -22,10 +38,19 @@ describe('AppPlatformEntityProvider', () => {
   });
   afterAll(() => cluster?.stop());
 
-  it('emits applications and clusters, then only what changed', async () => {
+  it('emits applications, services and clusters, then applies each change within a second of its event', async () => {
+    // One events service for the backend and the provider, as in one backend process.
+    const events = DefaultEventsService.create({
+      logger: mockServices.logger.mock(),
+    });
     const backend = await startTestBackend({
       features: [
         appPlatformPlugin,
+        createServiceFactory({
+          service: eventsServiceRef,
+          deps: {},
+          factory: () => events,
+        }),
         catalogServiceMock.factory({
           entities: [
             {
@@ -72,13 +97,25 @@ describe('AppPlatformEntityProvider', () => {
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
       clusterOwner: 'group:default/platform-admins',
-      deltaRunner: manualRunner,
+      events,
       fullRunner: manualRunner,
     });
 
+    /** Waits for the next mutation; the time it took from now. */
+    const nextMutation = async () => {
+      const count = mutations.length;
+      const started = Date.now();
+      while (mutations.length === count) {
+        if (Date.now() - started > 5_000)
+          throw new Error('no mutation within 5 s');
+        await new Promise(resolve => setTimeout(resolve, 10));
+      }
+      return { mutation: mutations[count], ms: Date.now() - started };
+    };
+
     try {
       await provider.connect(connection);
-      await provider.deltaSync();
+      await provider.fullSync();
       expect(mutations).toHaveLength(1);
       expect(mutations[0].type).toBe('full');
       expect(
@@ -95,6 +132,7 @@ describe('AppPlatformEntityProvider', () => {
         },
       });
 
+      // A new application: its System arrives as a delta within a second.
       await request(backend.server)
         .post('/api/app-platform/applications')
         .send({
@@ -103,10 +141,10 @@ describe('AppPlatformEntityProvider', () => {
           description: 'Takes the money',
         })
         .expect(201);
-      await provider.deltaSync();
-      expect(mutations).toHaveLength(2);
-      expect(mutations[1]).toMatchObject({ type: 'delta', removed: [] });
-      expect(mutations[1].added.map((e: any) => e.entity)).toEqual([
+      const created = await nextMutation();
+      expect(created.ms).toBeLessThan(1000);
+      expect(created.mutation).toMatchObject({ type: 'delta', removed: [] });
+      expect(created.mutation.added.map((e: any) => e.entity)).toEqual([
         expect.objectContaining({
           kind: 'System',
           metadata: expect.objectContaining({
@@ -116,10 +154,22 @@ describe('AppPlatformEntityProvider', () => {
           spec: { owner: 'group:default/team-a' },
         }),
       ]);
+      // Its namespace becoming ready changes the System's annotation: another delta.
+      await waitUntil(() =>
+        mutations
+          .flatMap(m => m.added ?? [])
+          .some(
+            (e: any) =>
+              e.entity.metadata.annotations[
+                'app-platform.io/namespaces-ready'
+              ] === '1/1',
+          ),
+      );
 
-      // Nothing changed: nothing is applied.
-      await provider.deltaSync();
-      expect(mutations).toHaveLength(2);
+      // Nothing changes: nothing is asked, nothing is applied.
+      const quiet = mutations.length;
+      await new Promise(resolve => setTimeout(resolve, 1_000));
+      expect(mutations).toHaveLength(quiet);
 
       // A service is a Component of the application's System, named within
       // the application's entity namespace.
@@ -127,9 +177,9 @@ describe('AppPlatformEntityProvider', () => {
         .post('/api/app-platform/applications/payments/services')
         .send({ name: 'api', description: 'The payments API', public: true })
         .expect(201);
-      await provider.deltaSync();
-      expect(mutations).toHaveLength(3);
-      expect(mutations[2].added.map((e: any) => e.entity)).toEqual([
+      const service = await nextMutation();
+      expect(service.ms).toBeLessThan(1000);
+      expect(service.mutation.added.map((e: any) => e.entity)).toEqual([
         expect.objectContaining({
           kind: 'Component',
           metadata: expect.objectContaining({
@@ -154,25 +204,24 @@ describe('AppPlatformEntityProvider', () => {
       await request(backend.server)
         .delete('/api/app-platform/applications/payments/services/api')
         .expect(204);
-      await provider.deltaSync();
-      expect(mutations[3]).toMatchObject({
+      const serviceGone = await nextMutation();
+      expect(serviceGone.ms).toBeLessThan(1000);
+      expect(serviceGone.mutation).toMatchObject({
         type: 'delta',
         added: [],
         removed: [{ entityRef: 'component:payments/api' }],
       });
-      mutations.splice(2, 2);
 
       await request(backend.server)
         .delete('/api/app-platform/applications/payments')
         .expect(204);
-      await provider.deltaSync();
-      expect(mutations[2]).toMatchObject({
-        type: 'delta',
-        added: [],
-        removed: [
-          { entityRef: 'system:default/payments', locationKey: 'app-platform' },
-        ],
-      });
+      await waitUntil(() =>
+        mutations.some((m: any) =>
+          (m.removed ?? []).some(
+            (r: any) => r.entityRef === 'system:default/payments',
+          ),
+        ),
+      );
     } finally {
       await backend.stop();
     }

@@ -3,37 +3,51 @@ import {
   LoggerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
+import { EventsService } from '@backstage/plugin-events-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { AppPlatformClient } from '@internal/plugin-app-platform-common';
+import {
+  APP_PLATFORM_CATALOG_TOPIC,
+  AppPlatformClient,
+} from '@internal/plugin-app-platform-common';
 import {
   applicationToEntity,
   clusterToEntity,
   serviceToEntity,
 } from './platformEntities';
 
+/** Changes arriving within this time become one delta. */
+const DEBOUNCE_MS = 200;
+
 /**
  * Emits App Platform applications (as `System`), their services (as
  * `Component`) and clusters (as `Resource` of type `kubernetes-cluster`)
- * into the catalog. A frequent check applies
- * only what changed since the last one, as a delta mutation, so a new
- * application shows up within seconds; a rarer full mutation repairs any drift.
+ * into the catalog. The backend announces every change on the events
+ * service (`APP_PLATFORM_CATALOG_TOPIC`); the provider then applies what
+ * changed since its last sync as a delta mutation, within a second, and asks
+ * nothing while nothing changes. A full mutation (every 30 minutes by
+ * default) repairs any drift: entities edited or deleted by hand, or an
+ * event that was lost.
  */
 export class AppPlatformEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   /** What was last emitted: entity ref → serialized entity. */
   private emitted?: Map<string, string>;
+  /** One sync at a time; changes during a sync make one more. */
+  private syncing?: Promise<void>;
+  private pendingTimer?: NodeJS.Timeout;
+  private dirty = false;
 
   private constructor(
     private readonly client: AppPlatformClient,
     private readonly auth: AuthService,
     private readonly logger: LoggerService,
     private readonly clusterOwner: string,
-    private readonly deltaRunner: SchedulerServiceTaskRunner,
+    private readonly events: EventsService,
     private readonly fullRunner: SchedulerServiceTaskRunner,
   ) {}
 
@@ -43,7 +57,8 @@ export class AppPlatformEntityProvider implements EntityProvider {
     logger: LoggerService;
     /** Owner of the cluster entities, e.g. the platform team's group. */
     clusterOwner: string;
-    deltaRunner: SchedulerServiceTaskRunner;
+    /** Where the backend announces changes. */
+    events: EventsService;
     fullRunner: SchedulerServiceTaskRunner;
   }): AppPlatformEntityProvider {
     return new AppPlatformEntityProvider(
@@ -51,7 +66,7 @@ export class AppPlatformEntityProvider implements EntityProvider {
       options.auth,
       options.logger,
       options.clusterOwner,
-      options.deltaRunner,
+      options.events,
       options.fullRunner,
     );
   }
@@ -66,10 +81,40 @@ export class AppPlatformEntityProvider implements EntityProvider {
       id: `${this.getProviderName()}:full`,
       fn: () => this.fullSync(),
     });
-    await this.deltaRunner.run({
-      id: `${this.getProviderName()}:delta`,
-      fn: () => this.deltaSync(),
+    await this.events.subscribe({
+      id: `${this.getProviderName()}-entity-provider`,
+      topics: [APP_PLATFORM_CATALOG_TOPIC],
+      onEvent: async () => this.changed(),
     });
+  }
+
+  /** Something changed: a delta soon, once for a burst of changes. */
+  changed(): void {
+    if (this.pendingTimer) return;
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = undefined;
+      void this.sync();
+    }, DEBOUNCE_MS);
+  }
+
+  /** Runs one delta, or one more after the running one when changes came meanwhile. */
+  private async sync(): Promise<void> {
+    if (this.syncing) {
+      this.dirty = true;
+      return;
+    }
+    this.syncing = this.deltaSync()
+      .catch(error =>
+        this.logger.warn(`App Platform catalog delta failed: ${error}`),
+      )
+      .finally(() => {
+        this.syncing = undefined;
+        if (this.dirty) {
+          this.dirty = false;
+          void this.sync();
+        }
+      });
+    await this.syncing;
   }
 
   /** Replaces everything this provider owns in the catalog. */
