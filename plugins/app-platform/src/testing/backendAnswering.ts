@@ -81,3 +81,15 @@ export class TestSignals implements SignalApi {
       handler(message as JsonObject);
   }
 }
+
+/** A planned update of the `web` Deployment's image: the commonest change in tests. */
+export function imageUpdate(before: string, after: string) {
+  return {
+    kind: 'Deployment',
+    name: 'web',
+    action: 'update' as const,
+    changes: [
+      { path: 'spec.template.spec.containers[web].image', before, after },
+    ],
+  };
+}

@@ -17,6 +17,7 @@ import { appPlatformApiRef } from '../../api/appPlatformApiRef';
 import {
   Answer,
   clientAnswering,
+  imageUpdate,
   json,
   TestSignals,
 } from '../../testing/backendAnswering';
@@ -179,20 +180,7 @@ describe('ServiceDeploymentsContent', () => {
     const { client, requests } = backend({
       [`/applications/shop/services/web/deployments/${newest[0].id}/diff`]:
         json({
-          objects: [
-            {
-              kind: 'Deployment',
-              name: 'web',
-              action: 'update',
-              changes: [
-                {
-                  path: 'spec.template.spec.containers[web].image',
-                  before: 'shop/web:10',
-                  after: 'shop/web:12',
-                },
-              ],
-            },
-          ],
+          objects: [imageUpdate('shop/web:10', 'shop/web:12')],
         }),
     });
     await render(client);
@@ -344,20 +332,7 @@ describe('ServiceDeploymentsContent', () => {
           clusters: [
             {
               cluster: 'test',
-              objects: [
-                {
-                  kind: 'Deployment',
-                  name: 'web',
-                  action: 'update',
-                  changes: [
-                    {
-                      path: 'spec.template.spec.containers[web].image',
-                      before: 'shop/web:12',
-                      after: body.spec.image,
-                    },
-                  ],
-                },
-              ],
+              objects: [imageUpdate('shop/web:12', body.spec.image)],
             },
           ],
         })(),
