@@ -620,6 +620,17 @@ describe('services, versions and the deploy engine', () => {
           type: 'ExternalName',
           externalName: 'api.pay.svc.cluster.local',
         });
+        // The listing the catalog reads says what the current version references.
+        const listed = await call(ALICE, 'get', '/services');
+        expect(
+          listed.body.items.map((x: any) => [
+            `${x.application}/${x.name}`,
+            x.references,
+          ]),
+        ).toEqual([
+          ['pay/api', undefined],
+          ['shop/web', [{ application: 'pay', service: 'api' }]],
+        ]);
         // That name is web's now: another service of shop may not take it.
         await call(ALICE, 'post', '/applications/shop/services', {
           name: 'pay-api',

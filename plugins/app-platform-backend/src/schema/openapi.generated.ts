@@ -911,6 +911,26 @@ export const spec = {
               "stopped",
               "deleting"
             ]
+          },
+          "references": {
+            "type": "array",
+            "description": "The public services of other applications that its current version references.",
+            "maxItems": 64,
+            "items": {
+              "type": "object",
+              "properties": {
+                "application": {
+                  "$ref": "#/components/schemas/ResourceName"
+                },
+                "service": {
+                  "$ref": "#/components/schemas/ResourceName"
+                }
+              },
+              "required": [
+                "application",
+                "service"
+              ]
+            }
           }
         },
         "required": [

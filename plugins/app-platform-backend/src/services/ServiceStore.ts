@@ -24,7 +24,15 @@ function toService(row: any): Service {
         ? undefined
         : Number(row.current_version),
     desiredState: row.desired_state,
+    references: referencesOf(row.current_spec),
   };
+}
+
+/** The references of a stored spec, when it has any. */
+function referencesOf(spec: string | null | undefined): Service['references'] {
+  if (!spec) return undefined;
+  const references = (JSON.parse(spec) as VersionSpec).references;
+  return references?.length ? references : undefined;
 }
 
 function toVersion(row: any): ServiceVersion {
@@ -55,7 +63,16 @@ export class ServiceStore {
   private query(trx: Knex) {
     return trx('services')
       .join('applications', 'applications.name', 'services.application')
-      .select('services.*', 'applications.owner as owner');
+      .leftJoin('service_versions as current', function current() {
+        this.on('current.application', '=', 'services.application')
+          .andOn('current.service', '=', 'services.name')
+          .andOn('current.number', '=', 'services.current_version');
+      })
+      .select(
+        'services.*',
+        'applications.owner as owner',
+        'current.spec as current_spec',
+      );
   }
 
   async list(

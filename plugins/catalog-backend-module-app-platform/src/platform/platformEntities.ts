@@ -69,6 +69,13 @@ export function serviceToEntity(service: Service): Entity {
       lifecycle: 'production',
       owner: service.owner,
       system: `system:default/${service.application}`,
+      ...(service.references?.length
+        ? {
+            dependsOn: service.references.map(
+              r => `component:${r.application}/${r.service}`,
+            ),
+          }
+        : {}),
     },
   };
 }

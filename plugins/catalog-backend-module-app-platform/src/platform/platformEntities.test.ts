@@ -1,0 +1,38 @@
+import { Service } from '@internal/plugin-app-platform-common';
+import { serviceToEntity } from './platformEntities';
+
+const service: Service = {
+  application: 'shop',
+  name: 'web',
+  public: false,
+  owner: 'group:default/team-a',
+  createdAt: '2026-11-24T10:00:00Z',
+  createdBy: 'user:default/alice',
+  desiredState: 'running',
+};
+
+describe('serviceToEntity', () => {
+  it('makes a service a Component of its application, depending on the services it references', () => {
+    const entity = serviceToEntity({
+      ...service,
+      references: [
+        { application: 'pay', service: 'api' },
+        { application: 'search', service: 'query' },
+      ],
+    });
+    expect(entity).toMatchObject({
+      kind: 'Component',
+      metadata: { name: 'web', namespace: 'shop', tags: ['app-platform'] },
+      spec: {
+        type: 'service',
+        owner: 'group:default/team-a',
+        system: 'system:default/shop',
+        dependsOn: ['component:pay/api', 'component:search/query'],
+      },
+    });
+  });
+
+  it('has no dependsOn without references', () => {
+    expect(serviceToEntity(service).spec).not.toHaveProperty('dependsOn');
+  });
+});
