@@ -285,9 +285,21 @@ export const appPlatformPlugin = createBackendPlugin({
         serviceStore.changes.on(({ application, name }) =>
           catalogChanges.changed({ kind: 'service', name, application }),
         );
-        clusterStore.changes.on(name =>
-          catalogChanges.changed({ kind: 'cluster', name }),
-        );
+        const clusterSignals = CoalescingSignals.create({
+          signals,
+          channel: APP_PLATFORM_SIGNAL_CHANNELS.cluster,
+          load: async name => {
+            const cluster = await clusterStore.get(name);
+            return cluster
+              ? { name, health: cluster.health }
+              : { name, deleted: true };
+          },
+          logger,
+        });
+        clusterStore.changes.on(name => {
+          clusterSignals.changed(name);
+          catalogChanges.changed({ kind: 'cluster', name });
+        });
         statusCaches.onServiceChange((cluster, keys) => {
           void tracker
             .servicesChanged(cluster, keys)
@@ -309,6 +321,7 @@ export const appPlatformPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           serviceSignals.stop();
           applicationSignals.stop();
+          clusterSignals.stop();
           await statusCaches.stop();
         });
 

@@ -427,13 +427,17 @@ export type DeploymentDiff = {
 /**
  * The signal channels the backend pushes live state on (Backstage signals).
  * `serviceStatus` carries a {@link ServiceStatus}; `application` an
- * `Application`, or `{ name, deleted: true }` once it is gone.
+ * `Application`, or `{ name, deleted: true }` once it is gone; `cluster`
+ * `{ name, health }` (or `{ name, deleted: true }`) when a cluster is added,
+ * changed or removed or its health changes: no probe details, which only
+ * admins may read, so a page reloads what its user may see.
  *
  * @public
  */
 export const APP_PLATFORM_SIGNAL_CHANNELS = {
   serviceStatus: 'app-platform:service-status',
   application: 'app-platform:application',
+  cluster: 'app-platform:cluster',
 } as const;
 
 /**

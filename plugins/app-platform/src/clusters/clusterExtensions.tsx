@@ -1,5 +1,8 @@
 import { createRouteRef, PageBlueprint } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import StorageIcon from '@material-ui/icons/Storage';
 
 /** Route of the Clusters page. */
@@ -34,5 +37,21 @@ export const applicationOverviewContent = EntityContentBlueprint.make({
   },
 });
 
+/** The health card on a cluster's `Resource` page. */
+export const clusterHealthEntityCard = EntityCardBlueprint.make({
+  name: 'cluster-health',
+  params: {
+    filter: { kind: 'resource', 'spec.type': 'kubernetes-cluster' },
+    loader: () =>
+      import('../components/ClusterHealthCard').then(m => (
+        <m.ClusterHealthCard />
+      )),
+  },
+});
+
 /** The cluster and application extensions of the plugin. */
-export const clusterExtensions = [clustersPage, applicationOverviewContent];
+export const clusterExtensions = [
+  clustersPage,
+  applicationOverviewContent,
+  clusterHealthEntityCard,
+];

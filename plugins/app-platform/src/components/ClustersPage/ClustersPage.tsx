@@ -9,6 +9,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
+  APP_PLATFORM_SIGNAL_CHANNELS,
   Cluster,
   clusterManagePermission,
 } from '@internal/plugin-app-platform-common';
@@ -17,7 +18,7 @@ import { Container, Header } from '@backstage/ui';
 import { Button, Chip } from '@material-ui/core';
 import { useState } from 'react';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
-import { usePolled } from '../../hooks/usePolled';
+import { useReloadedOnSignal } from '../../hooks/useReloadedOnSignal';
 import { RegisterClusterDialog } from './RegisterClusterDialog';
 
 export const ClusterHealthStatus = ({
@@ -40,7 +41,6 @@ const columns: TableColumn<Cluster>[] = [
     field: 'health',
     render: cluster => <ClusterHealthStatus health={cluster.health} />,
   },
-  { title: 'Last probe', render: cluster => when(cluster.lastProbeAt) },
   { title: 'Since', render: cluster => when(cluster.healthChangedAt) },
   { title: 'Reason', field: 'healthReason', emptyValue: '' },
   { title: 'URL', field: 'url' },
@@ -61,7 +61,12 @@ export const ClustersPage = () => {
     permission: clusterManagePermission,
   });
   const [registering, setRegistering] = useState(false);
-  const clusters = usePolled(() => client.listClusters(), [client]);
+  // Reloaded when a cluster is added, removed or changes health: no polling.
+  const clusters = useReloadedOnSignal({
+    load: () => client.listClusters(),
+    deps: [client],
+    channel: APP_PLATFORM_SIGNAL_CHANNELS.cluster,
+  });
 
   let content;
   if (clusters.error && !clusters.value) {

@@ -1,0 +1,1 @@
+export { ClusterHealthCard } from './ClusterHealthCard';
