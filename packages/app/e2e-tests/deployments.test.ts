@@ -71,15 +71,21 @@ async function applicationWithService(
   const api = (p: string, data: unknown) =>
     request.post(`${backendUrl}/api/app-platform${p}`, { headers, data });
 
-  expect(
-    (
-      await api('/applications', {
-        name: application,
-        owner: 'group:default/guests',
-        description: 'Deployments e2e',
-      })
-    ).status(),
-  ).toBe(201);
+  // The owner must be in the catalog, which reads examples/org.yaml shortly
+  // after start: a refused creation (400) leaves nothing behind, so retry.
+  await expect
+    .poll(
+      async () =>
+        (
+          await api('/applications', {
+            name: application,
+            owner: 'group:default/guests',
+            description: 'Deployments e2e',
+          })
+        ).status(),
+      { timeout: 120_000, intervals: [1_000] },
+    )
+    .toBe(201);
   expect(
     (
       await api(`/applications/${application}/services`, {
@@ -203,7 +209,7 @@ test('deploys, fails with the reason, rolls back and compares records from the D
   }
   // Pushed by signals: not one request from the page while the rollout ran.
   expect(requests.map(r => `${r.method()} ${r.url()}`)).toEqual([]);
-  await expect(page.getByRole('row', { name: /deploy v2/ })).toContainText(
+  await expect(page.getByRole('row', { name: /^deploy v2\b/ })).toContainText(
     'succeeded',
   );
   await page.screenshot({
@@ -227,7 +233,7 @@ test('deploys, fails with the reason, rolls back and compares records from the D
       /ErrImagePull|ImagePullBackOff/,
     );
   }
-  await expect(page.getByRole('row', { name: /deploy v3/ })).toContainText(
+  await expect(page.getByRole('row', { name: /^deploy v3\b/ })).toContainText(
     'failed',
     { timeout: 30_000 },
   );
@@ -243,7 +249,7 @@ test('deploys, fails with the reason, rolls back and compares records from the D
 
   // 3. Roll back to v2 through the plan dialog.
   await page
-    .getByRole('row', { name: /deploy v2/ })
+    .getByRole('row', { name: /^deploy v2\b/ })
     .getByRole('button', { name: 'Rollback' })
     .click();
   await expect(page.getByLabel('Plan summary')).toContainText('to update');
@@ -293,7 +299,7 @@ test('deploys, fails with the reason, rolls back and compares records from the D
 
   // A record's detail: per-cluster results and the timeline.
   await page
-    .getByRole('row', { name: /deploy v3/ })
+    .getByRole('row', { name: /^deploy v3\b/ })
     .getByRole('button', { name: 'Details' })
     .click();
   const detail = page.getByRole('dialog');
@@ -331,7 +337,7 @@ test('a user without deploy permission sees the buttons disabled with the reason
   const tab = await applicationWithService(page.request, application);
   await signInAsViewer(page);
   await openTab(page, tab);
-  await expect(page.getByRole('row', { name: /deploy v1/ })).toBeVisible({
+  await expect(page.getByRole('row', { name: /^deploy v1\b/ })).toBeVisible({
     timeout: 60_000,
   });
   for (const label of ['Deploy new version', 'Stop', 'Delete']) {
@@ -345,7 +351,7 @@ test('a user without deploy permission sees the buttons disabled with the reason
   }
   await expect(
     page
-      .getByRole('row', { name: /deploy v1/ })
+      .getByRole('row', { name: /^deploy v1\b/ })
       .getByRole('button', { name: 'Rollback' }),
   ).toBeDisabled();
   await page.getByTestId('why-not-Deploy new version').hover();

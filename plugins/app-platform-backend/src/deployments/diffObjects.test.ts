@@ -304,6 +304,22 @@ describe('summarizeChanges', () => {
     ).toBe('app image a:1 → a:2, proxy image p:1 → p:2');
   });
 
+  it('shows what a first deploy sets, and what a change removes, without "none"', () => {
+    expect(
+      summarizeChanges([
+        {
+          path: 'spec.template.spec.containers[app].image',
+          after: 'shop/web:1',
+        },
+        { path: 'spec.replicas', after: 2 },
+        {
+          path: 'spec.template.spec.containers[app].resources.limits.cpu',
+          before: '1',
+        },
+      ]),
+    ).toBe('image shop/web:1, replicas 2, limits.cpu 1 removed');
+  });
+
   it('describes service ports', () => {
     expect(
       summarizeChanges([

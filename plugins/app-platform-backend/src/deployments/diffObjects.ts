@@ -253,7 +253,10 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** `1 → 2`; a value that appears is just shown (a first deploy: `image web:1`), one that goes is `web:1 removed`. */
 function arrow(change: FieldChange): string {
+  if (change.before === undefined) return show(change.after);
+  if (change.after === undefined) return `${show(change.before)} removed`;
   return `${show(change.before)} → ${show(change.after)}`;
 }
 

@@ -50,6 +50,16 @@ export const GuardedButton = (props: {
 
 type Row = DeploymentRecord;
 
+/** `back to deploy v2 of 24/11/2026, 10:02:00`, or the record's id when it is on another page. */
+function rollbackTarget(id: string, records: DeploymentRecord[]): string {
+  const target = records.find(r => r.id === id);
+  return target
+    ? `back to ${target.action}${
+        target.version !== undefined ? ` v${target.version}` : ''
+      } of ${new Date(target.createdAt).toLocaleString()}`
+    : `back to record ${id.slice(0, 8)}`;
+}
+
 /** A record's result in the colours of a service's states. */
 const RECORD_STATE_LOOK = {
   deploying: 'deploying',
@@ -135,7 +145,7 @@ export const DeploymentHistory = (props: {
           description={
             [
               r.summary,
-              r.rollbackOf ? `rollback to ${r.rollbackOf.slice(0, 8)}` : '',
+              r.rollbackOf ? rollbackTarget(r.rollbackOf, props.records) : '',
             ]
               .filter(Boolean)
               .join(' · ') || undefined

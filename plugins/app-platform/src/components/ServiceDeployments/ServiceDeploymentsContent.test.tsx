@@ -152,7 +152,7 @@ describe('ServiceDeploymentsContent', () => {
   it('shows the history with who, what changed, result and duration, paginated', async () => {
     const { client, requests } = backend();
     await render(client);
-    const first = await screen.findByRole('row', { name: /deploy v12/ });
+    const first = await screen.findByRole('row', { name: /^deploy v12\b/ });
     expect(first).toHaveTextContent('alice');
     expect(first).toHaveTextContent('image shop/web:11 → shop/web:12');
     expect(first).toHaveTextContent('succeeded');
@@ -164,15 +164,15 @@ describe('ServiceDeploymentsContent', () => {
 
     await userEvent.click(screen.getByRole('button', { name: /next/i }));
     expect(
-      await screen.findByRole('row', { name: /deploy v1\b/ }),
+      await screen.findByRole('row', { name: /^deploy v1\b/ }),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('row', { name: /deploy v12/ })).toBeNull();
+    expect(screen.queryByRole('row', { name: /^deploy v12\b/ })).toBeNull();
     expect(requests).toContain(
       'GET /applications/shop/services/web/deployments?limit=10&before=page-2',
     );
     await userEvent.click(screen.getByRole('button', { name: /previous/i }));
     expect(
-      await screen.findByRole('row', { name: /deploy v12/ }),
+      await screen.findByRole('row', { name: /^deploy v12\b/ }),
     ).toBeInTheDocument();
   });
 
@@ -184,7 +184,7 @@ describe('ServiceDeploymentsContent', () => {
         }),
     });
     await render(client);
-    await screen.findByRole('row', { name: /deploy v12/ });
+    await screen.findByRole('row', { name: /^deploy v12\b/ });
     const compare = screen.getByRole('button', { name: /Compare selected/ });
     expect(compare).toBeDisabled();
     await userEvent.click(
@@ -209,7 +209,7 @@ describe('ServiceDeploymentsContent', () => {
     const signals = new TestSignals();
     const { client, requests } = backend();
     await render(client, { signals });
-    await screen.findByRole('row', { name: /deploy v12/ });
+    await screen.findByRole('row', { name: /^deploy v12\b/ });
     const before = requests.length;
     const deploying = record(13, {
       state: 'deploying',
@@ -271,7 +271,7 @@ describe('ServiceDeploymentsContent', () => {
     expect(screen.getByRole('row', { name: /^test/ })).toHaveTextContent(
       'Successfully pulled image',
     );
-    expect(screen.getByRole('row', { name: /deploy v13/ })).toHaveTextContent(
+    expect(screen.getByRole('row', { name: /^deploy v13\b/ })).toHaveTextContent(
       'deploying',
     );
     expect(
@@ -293,7 +293,7 @@ describe('ServiceDeploymentsContent', () => {
         'running',
       ),
     );
-    expect(screen.getByRole('row', { name: /deploy v13/ })).toHaveTextContent(
+    expect(screen.getByRole('row', { name: /^deploy v13\b/ })).toHaveTextContent(
       'succeeded',
     );
     expect(screen.getAllByRole('row', { name: /deploy v\d+/ })).toHaveLength(
@@ -305,7 +305,7 @@ describe('ServiceDeploymentsContent', () => {
   it('disables what the user may not do, with the reason', async () => {
     const { client } = backend({}, 'locked');
     await render(client, { allow: false, application: 'locked' });
-    await screen.findByRole('row', { name: /deploy v12/ });
+    await screen.findByRole('row', { name: /^deploy v12\b/ });
     await waitFor(() =>
       expect(
         screen.getByRole('button', { name: 'Deploy new version' }),
@@ -342,7 +342,7 @@ describe('ServiceDeploymentsContent', () => {
       },
     });
     await render(client);
-    await screen.findByRole('row', { name: /deploy v12/ });
+    await screen.findByRole('row', { name: /^deploy v12\b/ });
     await waitFor(() =>
       expect(
         screen.getByRole('button', { name: 'Deploy new version' }),
@@ -388,7 +388,7 @@ describe('ServiceDeploymentsContent', () => {
       },
     });
     expect(
-      await screen.findByRole('row', { name: /deploy v13/ }),
+      await screen.findByRole('row', { name: /^deploy v13\b/ }),
     ).toHaveTextContent('deploying');
   });
 
@@ -440,7 +440,7 @@ describe('ServiceDeploymentsContent', () => {
       'stopper',
     );
     await render(client, { application: 'stopper' });
-    await screen.findByRole('row', { name: /deploy v12/ });
+    await screen.findByRole('row', { name: /^deploy v12\b/ });
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Stop' })).toBeEnabled(),
     );
