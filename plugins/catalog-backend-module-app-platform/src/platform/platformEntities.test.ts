@@ -22,7 +22,18 @@ describe('serviceToEntity', () => {
     });
     expect(entity).toMatchObject({
       kind: 'Component',
-      metadata: { name: 'web', namespace: 'shop', tags: ['app-platform'] },
+      metadata: {
+        name: 'web',
+        namespace: 'shop',
+        tags: ['app-platform'],
+        annotations: {
+          'app-platform.io/application': 'shop',
+          'app-platform.io/service': 'web',
+          'backstage.io/kubernetes-namespace': 'shop',
+          'backstage.io/kubernetes-label-selector':
+            'app-platform.io/service=web',
+        },
+      },
       spec: {
         type: 'service',
         owner: 'group:default/team-a',

@@ -5,6 +5,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   Application,
+  APP_PLATFORM_LABELS,
   Cluster,
   Service,
 } from '@internal/plugin-app-platform-common';
@@ -61,6 +62,11 @@ export function serviceToEntity(service: Service): Entity {
         [APPLICATION_ANNOTATION]: service.application,
         [SERVICE_ANNOTATION]: service.name,
         'backstage.io/kubernetes-namespace': service.application,
+        // The stock Kubernetes plugin finds the service's Deployment, Pods and
+        // Service by the labels the deploy engine already puts on them; a
+        // `backstage.io/kubernetes-id` label would change every pod template
+        // and roll every running service once.
+        'backstage.io/kubernetes-label-selector': `${APP_PLATFORM_LABELS.service}=${service.name}`,
       },
       tags: ['app-platform', ...(service.public ? ['public'] : [])],
     },
