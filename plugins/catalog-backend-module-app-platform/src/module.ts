@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { AppPlatformClient } from '@internal/plugin-app-platform-common';
 import { AppPlatformEntityProvider } from './platform/AppPlatformEntityProvider';
 import { ServerEntityProvider } from './servers/ServerEntityProvider';
@@ -29,6 +32,7 @@ export const catalogModuleAppPlatform = createBackendModule({
         discovery: coreServices.discovery,
         scheduler: coreServices.scheduler,
         catalog: catalogProcessingExtensionPoint,
+        catalogService: catalogServiceRef,
         events: eventsServiceRef,
       },
       async init({
@@ -38,6 +42,7 @@ export const catalogModuleAppPlatform = createBackendModule({
         discovery,
         scheduler,
         catalog,
+        catalogService,
         events,
       }) {
         const client = AppPlatformClient.create({ discovery });
@@ -53,6 +58,7 @@ export const catalogModuleAppPlatform = createBackendModule({
             // Deltas come from the backend's change events; the full sync
             // repairs drift.
             events,
+            catalog: catalogService,
             fullRunner: scheduler.createScheduledTaskRunner({
               frequency: config.has('appPlatform.catalog.fullSyncFrequency')
                 ? readDurationFromConfig(config, {

@@ -1,15 +1,13 @@
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { platformServiceOf } from './platformServiceOf';
 
-/** The "Deployments" tab of a platform service's Component entity. */
+/** The "Deployments" tab of a platform service's Component, or of an existing Component linked to one. */
 export const serviceDeploymentsContent = EntityContentBlueprint.make({
   name: 'service-deployments',
   params: {
     path: '/deployments',
     title: 'Deployments',
-    filter: entity =>
-      entity.kind.toLowerCase() === 'component' &&
-      Boolean(entity.metadata.annotations?.['app-platform.io/service']) &&
-      Boolean(entity.metadata.annotations?.['app-platform.io/application']),
+    filter: entity => Boolean(platformServiceOf(entity)),
     loader: () =>
       import('../components/ServiceDeployments').then(m => (
         <m.ServiceDeploymentsContent />

@@ -28,6 +28,22 @@ async function waitUntil(condition: () => boolean, timeoutMs = 20_000) {
   }
 }
 
+/** A Component from a repository that stands for the platform service shop/api. */
+const linkedComponent = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'shop-api',
+    namespace: 'default',
+    annotations: { 'app-platform.io/service-ref': 'shop/api' },
+  },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/team-a',
+  },
+};
+
 /** Runs nothing by itself: the test drives the full syncs. */
 const manualRunner: SchedulerServiceTaskRunner = { run: async () => {} };
 
@@ -99,6 +115,7 @@ describe('AppPlatformEntityProvider', () => {
       clusterOwner: 'group:default/platform-admins',
       events,
       fullRunner: manualRunner,
+      catalog: catalogServiceMock({ entities: [linkedComponent] }),
     });
 
     /** Waits for the next mutation; the time it took from now. */
@@ -211,6 +228,38 @@ describe('AppPlatformEntityProvider', () => {
         added: [],
         removed: [{ entityRef: 'component:payments/api' }],
       });
+
+      // A service that an existing Component links to gets no second entity.
+      await request(backend.server)
+        .post('/api/app-platform/applications')
+        .send({ name: 'shop', owner: 'group:default/team-a' })
+        .expect(201);
+      await request(backend.server)
+        .post('/api/app-platform/applications/shop/services')
+        .send({ name: 'api' })
+        .expect(201);
+      await request(backend.server)
+        .post('/api/app-platform/applications/shop/services')
+        .send({ name: 'web' })
+        .expect(201);
+      const emitted = () =>
+        mutations.flatMap(m =>
+          (m.added ?? []).map(
+            (e: any) =>
+              `${e.entity.kind}:${e.entity.metadata.namespace ?? 'default'}/${
+                e.entity.metadata.name
+              }`,
+          ),
+        );
+      await waitUntil(() => emitted().includes('Component:shop/web'));
+      expect(emitted()).toContain('System:default/shop');
+      expect(emitted()).not.toContain('Component:shop/api');
+      await provider.fullSync();
+      const full = mutations[mutations.length - 1];
+      expect(full.type).toBe('full');
+      expect(
+        full.entities.map((e: any) => e.entity.metadata.name),
+      ).not.toContain('api');
 
       await request(backend.server)
         .delete('/api/app-platform/applications/payments')

@@ -4,8 +4,14 @@ import {
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  CatalogService,
   DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
@@ -17,6 +23,7 @@ import {
 import {
   applicationToEntity,
   clusterToEntity,
+  SERVICE_REF_ANNOTATION,
   serviceToEntity,
 } from './platformEntities';
 
@@ -49,6 +56,7 @@ export class AppPlatformEntityProvider implements EntityProvider {
     private readonly clusterOwner: string,
     private readonly events: EventsService,
     private readonly fullRunner: SchedulerServiceTaskRunner,
+    private readonly catalog: CatalogService,
   ) {}
 
   static create(options: {
@@ -60,6 +68,8 @@ export class AppPlatformEntityProvider implements EntityProvider {
     /** Where the backend announces changes. */
     events: EventsService;
     fullRunner: SchedulerServiceTaskRunner;
+    /** To find existing Components linked to platform services. */
+    catalog: CatalogService;
   }): AppPlatformEntityProvider {
     return new AppPlatformEntityProvider(
       options.client,
@@ -68,6 +78,7 @@ export class AppPlatformEntityProvider implements EntityProvider {
       options.clusterOwner,
       options.events,
       options.fullRunner,
+      options.catalog,
     );
   }
 
@@ -161,16 +172,48 @@ export class AppPlatformEntityProvider implements EntityProvider {
       onBehalfOf: await this.auth.getOwnServiceCredentials(),
       targetPluginId: 'app-platform',
     });
-    const [applications, services, clusters] = await Promise.all([
+    const [applications, services, clusters, linked] = await Promise.all([
       this.client.listApplications({ token }),
       this.client.listAllServices({ token }),
       this.client.listClusters({ token }),
+      this.linkedServices(),
     ]);
     return [
       ...applications.map(applicationToEntity),
-      ...services.map(serviceToEntity),
+      // A service that an existing Component stands for gets no second entity.
+      ...services
+        .filter(s => !linked.has(`${s.application}/${s.name}`))
+        .map(serviceToEntity),
       ...clusters.map(cluster => clusterToEntity(cluster, this.clusterOwner)),
     ];
+  }
+
+  /**
+   * The services (`<application>/<service>`) that Components from elsewhere
+   * (a repository's catalog-info.yaml) link to with `SERVICE_REF_ANNOTATION`.
+   */
+  private async linkedServices(): Promise<Set<string>> {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: {
+          kind: 'component',
+          [`metadata.annotations.${SERVICE_REF_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+        fields: ['metadata.annotations'],
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return new Set(
+      items
+        .filter(
+          e =>
+            !e.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION]?.startsWith(
+              'app-platform:',
+            ),
+        )
+        .map(e => e.metadata.annotations![SERVICE_REF_ANNOTATION]),
+    );
   }
 
   private snapshot(entities: Entity[]): Map<string, string> {

@@ -14,6 +14,12 @@ import {
 export const APPLICATION_ANNOTATION = 'app-platform.io/application';
 /** Annotation naming the App Platform service a catalog entity stands for (with the application's). */
 export const SERVICE_ANNOTATION = 'app-platform.io/service';
+/**
+ * Put on an existing Component (e.g. in a repository's catalog-info.yaml) to
+ * link it to a platform service, `<application>/<service>`: the platform's
+ * tabs appear on it and the catalog gets no second entity for the service.
+ */
+export const SERVICE_REF_ANNOTATION = 'app-platform.io/service-ref';
 /** Annotation naming the App Platform cluster a catalog entity stands for. */
 export const CLUSTER_ANNOTATION = 'app-platform.io/cluster';
 

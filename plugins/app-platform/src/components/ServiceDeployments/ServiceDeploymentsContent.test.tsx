@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
@@ -123,6 +124,7 @@ async function render(
     allow?: boolean;
     signals?: TestSignals;
     application?: string;
+    entity?: Entity;
   } = {},
 ) {
   return renderInTestApp(
@@ -141,7 +143,9 @@ async function render(
         ],
       ]}
     >
-      <EntityProvider entity={entityOf(options.application ?? 'shop')}>
+      <EntityProvider
+        entity={options.entity ?? entityOf(options.application ?? 'shop')}
+      >
         <ServiceDeploymentsContent />
       </EntityProvider>
     </TestApiProvider>,
@@ -271,9 +275,9 @@ describe('ServiceDeploymentsContent', () => {
     expect(screen.getByRole('row', { name: /^test/ })).toHaveTextContent(
       'Successfully pulled image',
     );
-    expect(screen.getByRole('row', { name: /^deploy v13\b/ })).toHaveTextContent(
-      'deploying',
-    );
+    expect(
+      screen.getByRole('row', { name: /^deploy v13\b/ }),
+    ).toHaveTextContent('deploying');
     expect(
       screen.getByRole('button', { name: 'Deploy new version' }),
     ).toBeDisabled();
@@ -293,9 +297,9 @@ describe('ServiceDeploymentsContent', () => {
         'running',
       ),
     );
-    expect(screen.getByRole('row', { name: /^deploy v13\b/ })).toHaveTextContent(
-      'succeeded',
-    );
+    expect(
+      screen.getByRole('row', { name: /^deploy v13\b/ }),
+    ).toHaveTextContent('succeeded');
     expect(screen.getAllByRole('row', { name: /deploy v\d+/ })).toHaveLength(
       10,
     );
@@ -462,6 +466,24 @@ describe('ServiceDeploymentsContent', () => {
       await screen.findByRole('row', { name: /^.*delete/ }),
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Delete' })).toBeDisabled();
+  });
+
+  it('works on an existing Component linked to the service with app-platform.io/service-ref', async () => {
+    const { client } = backend();
+    await render(client, {
+      entity: {
+        ...entityOf('shop'),
+        metadata: {
+          name: 'shop-web',
+          namespace: 'default',
+          annotations: { 'app-platform.io/service-ref': 'shop/web' },
+        },
+      },
+    });
+    expect(
+      await screen.findByRole('row', { name: /^deploy v12\b/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('shop/web')).toBeInTheDocument();
   });
 
   it('says what is wrong when the service cannot be read', async () => {

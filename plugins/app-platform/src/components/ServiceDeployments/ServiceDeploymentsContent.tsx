@@ -37,12 +37,10 @@ import {
 } from './DeploymentHistory';
 import { DiffDialog } from './DiffDialog';
 import { PlanDialog } from './PlanDialog';
-
-/** Annotations the catalog module puts on a service's Component. */
-export const SERVICE_ANNOTATIONS = {
-  application: 'app-platform.io/application',
-  service: 'app-platform.io/service',
-} as const;
+import {
+  platformServiceOf,
+  SERVICE_ANNOTATIONS,
+} from '../../services/platformServiceOf';
 
 const PAGE_SIZE = 10;
 
@@ -98,11 +96,9 @@ function upsert(
  */
 export const ServiceDeploymentsContent = () => {
   const { entity } = useEntity();
-  const application =
-    entity.metadata.annotations?.[SERVICE_ANNOTATIONS.application] ?? '';
-  const name =
-    entity.metadata.annotations?.[SERVICE_ANNOTATIONS.service] ??
-    entity.metadata.name;
+  const platformService = platformServiceOf(entity);
+  const application = platformService?.application ?? '';
+  const name = platformService?.service ?? entity.metadata.name;
   const client = useApi(appPlatformApiRef);
   const serviceRef = `${application}/${name}`;
 
@@ -205,7 +201,7 @@ export const ServiceDeploymentsContent = () => {
       <Alert
         status="danger"
         title="Not a platform service"
-        description={`The entity has no ${SERVICE_ANNOTATIONS.application} annotation.`}
+        description={`Its catalog entity has neither the ${SERVICE_ANNOTATIONS.application} and ${SERVICE_ANNOTATIONS.service} annotations nor ${SERVICE_ANNOTATIONS.serviceRef}: <application>/<service>.`}
       />
     );
   }
