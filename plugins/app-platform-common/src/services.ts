@@ -190,7 +190,7 @@ export type Service = {
   currentVersion?: number;
   /** Set when the service is stopped (scaled to zero) or being deleted. */
   desiredState: 'running' | 'stopped' | 'deleting';
-  /** The public services of other applications that its current version references. */
+  /** The public services of other applications that its current version references (only in the all-services listing). */
   references?: VersionReference[];
 };
 

@@ -3,7 +3,7 @@ import {
   ApplicationNamespace,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
-import { ChangeNotifier } from '../catalog/ChangeNotifier';
+import { ChangeNotifier } from '../database/ChangeNotifier';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 import {
   ReconcileStatusStore,

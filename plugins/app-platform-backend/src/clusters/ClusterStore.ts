@@ -4,7 +4,7 @@ import {
   ClusterHealth,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
-import { ChangeNotifier } from '../catalog/ChangeNotifier';
+import { ChangeNotifier } from '../database/ChangeNotifier';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 import { ClusterConnection } from '../kube/KubeClients';
 import { TokenCipher } from './TokenCipher';

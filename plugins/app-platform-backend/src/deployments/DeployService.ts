@@ -189,9 +189,9 @@ export class DeployService {
     return this.services.list({ application });
   }
 
-  /** The services of any of these applications; of all when absent. */
+  /** The services of any of these applications (of all when absent), with what they reference. */
   listServicesOf(applications?: string[]): Promise<Service[]> {
-    return this.services.list({ applications });
+    return this.services.list({ applications, withReferences: true });
   }
 
   async getService(application: string, name: string): Promise<Service> {

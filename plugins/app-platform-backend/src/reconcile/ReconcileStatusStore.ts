@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { ChangeNotifier } from '../catalog/ChangeNotifier';
+import { ChangeNotifier } from '../database/ChangeNotifier';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 
 /** What the reconciler knows of one target on one cluster. */

@@ -914,7 +914,7 @@ export const spec = {
           },
           "references": {
             "type": "array",
-            "description": "The public services of other applications that its current version references.",
+            "description": "The public services of other applications that its current version references; only in GET /services.",
             "maxItems": 64,
             "items": {
               "type": "object",

@@ -4,7 +4,7 @@ import {
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
-import { ChangeNotifier } from '../catalog/ChangeNotifier';
+import { ChangeNotifier } from '../database/ChangeNotifier';
 import { toIsoString } from '../database/toIsoString';
 
 /** A service's row; its owner comes from its application. */
@@ -63,23 +63,32 @@ export class ServiceStore {
   private query(trx: Knex) {
     return trx('services')
       .join('applications', 'applications.name', 'services.application')
-      .leftJoin('service_versions as current', function current() {
-        this.on('current.application', '=', 'services.application')
-          .andOn('current.service', '=', 'services.name')
-          .andOn('current.number', '=', 'services.current_version');
-      })
-      .select(
-        'services.*',
-        'applications.owner as owner',
-        'current.spec as current_spec',
-      );
+      .select('services.*', 'applications.owner as owner');
   }
 
+  /**
+   * The services, optionally with the references of their current version
+   * (the catalog's `dependsOn`): that reads and parses every current spec, so
+   * only the listing that needs it asks, not reads on the permission path.
+   */
   async list(
-    filter: { application?: string; applications?: string[] } = {},
+    filter: {
+      application?: string;
+      applications?: string[];
+      withReferences?: boolean;
+    } = {},
     trx: Knex = this.knex,
   ): Promise<Service[]> {
     const query = this.query(trx);
+    if (filter.withReferences) {
+      query
+        .leftJoin('service_versions as current', function current() {
+          this.on('current.application', '=', 'services.application')
+            .andOn('current.service', '=', 'services.name')
+            .andOn('current.number', '=', 'services.current_version');
+        })
+        .select('current.spec as current_spec');
+    }
     if (filter.application !== undefined)
       query.where('services.application', filter.application);
     if (filter.applications !== undefined)

@@ -10,7 +10,6 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Application,
   ApplicationNamespace,
@@ -30,6 +29,7 @@ import { useLiveValue } from '../../hooks/useLiveValue';
 import { ClusterHealthStatus } from '../ClustersPage/ClustersPage';
 import { ApplicationServicesCard } from './ApplicationServicesCard';
 import { NewServiceDialog } from './NewServiceDialog';
+import { useAllowance } from '../common/GuardedButton';
 
 /** The annotation the catalog module puts on an application's System entity. */
 export const APPLICATION_ANNOTATION = 'app-platform.io/application';
@@ -137,10 +137,13 @@ export const ApplicationOverview = () => {
   const services = useAsync(() => client.listServices(name), [client, name]);
   const [created, setCreated] = useState<Service[]>([]);
   const [creating, setCreating] = useState(false);
-  const createPermission = usePermission({
-    permission: serviceCreatePermission,
-    resourceRef: name,
-  });
+  const create = useAllowance(
+    serviceCreatePermission,
+    name,
+    `Only members of ${
+      application.value?.owner ?? 'the owner group'
+    } may add services to ${name}`,
+  );
 
   const error = application.error ?? statuses.error ?? clusterList.error;
   if (error && !application.value) return <ResponseErrorPanel error={error} />;
@@ -185,16 +188,7 @@ export const ApplicationOverview = () => {
           }}
           services={[...(services.value ?? []), ...created]}
           clusters={clusters.map(c => c.name)}
-          create={
-            createPermission.allowed
-              ? { allowed: true }
-              : {
-                  allowed: false,
-                  reason: createPermission.loading
-                    ? 'Checking your permissions…'
-                    : `Only members of ${app.owner} may add services to ${name}`,
-                }
-          }
+          create={create}
           onNewService={() => setCreating(true)}
         />
         {creating && (

@@ -14,10 +14,7 @@ import {
   Text,
 } from '@backstage/ui';
 import { ServiceStateChip, StateLabel } from '../common/ServiceStateChip';
-import {
-  Allowance,
-  GuardedButton,
-} from '../ServiceDeployments/DeploymentHistory';
+import { Allowance, GuardedButton } from '../common/GuardedButton';
 
 type Row = ApplicationStatus['services'][number] & {
   id: string;

@@ -48,7 +48,9 @@ const records: DeploymentRecord[] = [
   },
 ];
 
-async function render(props: Partial<Parameters<typeof DeploymentHistory>[0]> = {}) {
+async function render(
+  props: Partial<Parameters<typeof DeploymentHistory>[0]> = {},
+) {
   const handlers = {
     onSelect: jest.fn(),
     onOpen: jest.fn(),

@@ -11,42 +11,7 @@ import {
 } from '@backstage/ui';
 import { formatDuration, RelativeTime } from '../common/RelativeTime';
 import { StateLabel } from '../common/ServiceStateChip';
-
-/** Whether the user may do something, and why not. */
-export type Allowance = { allowed: boolean; reason?: string };
-
-/** A button that is disabled with the reason on hover when the user may not use it. */
-export const GuardedButton = (props: {
-  label: string;
-  allowance: Allowance;
-  onPress: () => void;
-  variant?: 'primary' | 'secondary' | 'tertiary';
-  size?: 'small' | 'medium';
-  destructive?: boolean;
-  isDisabled?: boolean;
-}) => {
-  const button = (
-    <Button
-      variant={props.variant ?? 'secondary'}
-      size={props.size ?? 'small'}
-      destructive={props.destructive}
-      isDisabled={!props.allowance.allowed || props.isDisabled}
-      onPress={props.onPress}
-      aria-description={
-        props.allowance.allowed ? undefined : props.allowance.reason
-      }
-    >
-      {props.label}
-    </Button>
-  );
-  if (props.allowance.allowed || !props.allowance.reason) return button;
-  // A disabled button gets no hover events: the wrapper carries the reason.
-  return (
-    <span title={props.allowance.reason} data-testid={`why-not-${props.label}`}>
-      {button}
-    </span>
-  );
-};
+import { Allowance, GuardedButton } from '../common/GuardedButton';
 
 type Row = DeploymentRecord;
 

@@ -1,5 +1,4 @@
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import {
@@ -30,11 +29,12 @@ import { StateLabel } from '../common/ServiceStateChip';
 import { ClusterRollouts } from './ClusterRollouts';
 import { DeployDialog } from './DeployDialog';
 import { DeploymentDetailDialog } from './DeploymentDetailDialog';
+import { DeploymentHistory } from './DeploymentHistory';
 import {
   Allowance,
-  DeploymentHistory,
   GuardedButton,
-} from './DeploymentHistory';
+  useAllowance,
+} from '../common/GuardedButton';
 import { DiffDialog } from './DiffDialog';
 import { PlanDialog } from './PlanDialog';
 import {
@@ -50,22 +50,6 @@ type Dialog =
   | { kind: 'detail'; record: DeploymentRecord }
   | { kind: 'diff'; records: [DeploymentRecord, DeploymentRecord] }
   | { kind: 'delete' };
-
-function useAllowance(
-  permission: Parameters<typeof usePermission>[0]['permission'],
-  resourceRef: string,
-  why: string,
-): Allowance {
-  const result = usePermission({ permission: permission as any, resourceRef });
-  if (result.loading)
-    return { allowed: false, reason: 'Checking your permissions…' };
-  if (result.error)
-    return {
-      allowed: false,
-      reason: `Permissions could not be checked: ${result.error.message}`,
-    };
-  return result.allowed ? { allowed: true } : { allowed: false, reason: why };
-}
 
 /** What the service is meant to be: as its newest record says, else as it was read. */
 function desiredStateOf(
