@@ -108,6 +108,22 @@ export interface Config {
       fullSyncFrequency?: HumanDuration | string;
     };
 
+    /** The stock Kubernetes plugin on the platform's clusters. */
+    kubernetesPlugin?: {
+      /**
+       * Plugin ids whose service tokens may read the registered clusters
+       * through `GET /kube/clusters/<cluster>/<api path>` (read-only, no
+       * Secrets). Defaults to `[kubernetes]`.
+       */
+      callers?: string[];
+      /**
+       * Whether the Kubernetes plugin asks the clusters' metrics API
+       * (`metrics.k8s.io`) for pod usage. Defaults to false: the sandbox
+       * clusters have no metrics server.
+       */
+      podMetrics?: boolean;
+    };
+
     /** How often and how patiently clusters are probed for health. */
     healthProbe?: {
       /** Defaults to 30 seconds. */

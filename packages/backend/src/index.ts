@@ -78,6 +78,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@internal/plugin-app-platform-backend'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-app-platform'));
 backend.add(import('@internal/plugin-catalog-backend-module-app-platform'));
+backend.add(import('@internal/plugin-kubernetes-backend-module-app-platform'));
 // A backend that cannot start (e.g. its database does not answer) exits non-zero
 // instead of lingering half-started: the rejection would otherwise only be logged.
 backend.start().catch(error => {

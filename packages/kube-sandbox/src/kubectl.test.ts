@@ -42,6 +42,59 @@ spec:
         ports: [{containerPort: 8080}]
 `;
 
+/** An HPA, a CronJob and a DaemonSet in `namespace`, labelled `tier`. */
+const workloads = (namespace: string, tier: string) => `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${namespace}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+  namespace: ${namespace}
+  labels: {tier: ${tier}}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 5
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: ${namespace}
+  labels: {tier: ${tier}}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: report
+            image: busybox:1.36
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: ${namespace}
+  labels: {tier: ${tier}}
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      nodeSelector: {kubernetes.io/os: linux}
+      containers:
+      - name: agent
+        image: fluentd:1.16
+`;
+
 describe.each(KUBECTLS)('kubectl $version against the sandbox', k => {
   const { bin, version } = k;
   let sandbox: Sandbox;
@@ -281,6 +334,155 @@ describe.each(KUBECTLS)('kubectl $version against the sandbox', k => {
         '{.spec.rules[0].http.paths[0].backend.service.port.number}',
       ),
     ).toBe('80');
+  }, 60000);
+
+  it('gets HPAs, CronJobs and DaemonSets across namespaces', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'workloads.yaml'),
+      `${workloads('wl-a', 'web')}---\n${workloads('wl-b', 'db')}`,
+    );
+    const applied = await kubectl(
+      'apply',
+      '-f',
+      path.join(dir, 'workloads.yaml'),
+    );
+    expect(applied.stderr).toBe('');
+    for (const ns of ['wl-a', 'wl-b']) {
+      expect(applied.stdout).toContain(`namespace/${ns} created`);
+    }
+    expect(applied.stdout).toContain(
+      'horizontalpodautoscaler.autoscaling/web created',
+    );
+    expect(applied.stdout).toContain('cronjob.batch/nightly created');
+    expect(applied.stdout).toContain('daemonset.apps/agent created');
+
+    const all = await kubectl('get', 'hpa,cronjobs,daemonsets', '-A');
+    expect(all.stderr).toBe('');
+    expect(all.stdout).toMatch(
+      /NAMESPACE\s+NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE/,
+    );
+    expect(all.stdout).toMatch(
+      /NAMESPACE\s+NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE/,
+    );
+    expect(all.stdout).toMatch(
+      /NAMESPACE\s+NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE/,
+    );
+    for (const ns of ['wl-a', 'wl-b']) {
+      // Nothing scales, schedules or places them: the HPA has no metrics
+      // yet and the DaemonSet no pods, as right after creation on a cluster.
+      expect(all.stdout).toMatch(
+        new RegExp(
+          `${ns}\\s+horizontalpodautoscaler\\.autoscaling/web\\s+Deployment/web\\s+cpu: <unknown>/80%\\s+1\\s+5\\s+0\\s`,
+        ),
+      );
+      expect(all.stdout).toMatch(
+        new RegExp(
+          `${ns}\\s+cronjob\\.batch/nightly\\s+0 3 \\* \\* \\*\\s+<none>\\s+False\\s+0\\s+<none>\\s`,
+        ),
+      );
+      expect(all.stdout).toMatch(
+        new RegExp(
+          `${ns}\\s+daemonset\\.apps/agent(\\s+0){5}\\s+kubernetes\\.io/os=linux\\s`,
+        ),
+      );
+    }
+
+    const web = await kubectl(
+      'get',
+      'hpa,cj,ds',
+      '-A',
+      '-l',
+      'tier=web',
+      '-o',
+      'name',
+    );
+    expect(web.stdout.trim().split('\n').sort()).toEqual([
+      'cronjob.batch/nightly',
+      'daemonset.apps/agent',
+      'horizontalpodautoscaler.autoscaling/web',
+    ]);
+    const inB = await kubectl(
+      '-n',
+      'wl-b',
+      'get',
+      'hpa,cj,ds',
+      '-l',
+      'tier=db',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.namespace}/{.kind}/{.metadata.name} {end}',
+    );
+    expect(inB.stdout.trim().split(' ').sort()).toEqual([
+      'wl-b/CronJob/nightly',
+      'wl-b/DaemonSet/agent',
+      'wl-b/HorizontalPodAutoscaler/web',
+    ]);
+    // They are in the `all` category, as on a cluster.
+    expect((await kubectl('-n', 'wl-a', 'get', 'all')).stdout).toMatch(
+      /daemonset\.apps\/agent[\s\S]*horizontalpodautoscaler\.autoscaling\/web[\s\S]*cronjob\.batch\/nightly/,
+    );
+
+    // Server-side apply and the typed generator (protobuf) work for them.
+    const ssa = await kubectl(
+      'apply',
+      '--server-side',
+      '-f',
+      path.join(dir, 'workloads.yaml'),
+    );
+    expect(ssa.stderr).toBe('');
+    expect(ssa.stdout).toContain('cronjob.batch/nightly serverside-applied');
+    // kubectl 1.20 still creates batch/v1beta1 CronJobs, which the sandbox
+    // does not serve (nor do clusters since 1.25).
+    const generates = parseInt(version.split('.')[1], 10) >= 21;
+    const created = await kubectl(
+      '-n',
+      'wl-a',
+      'create',
+      'cronjob',
+      'tick',
+      '--image=busybox',
+      '--schedule=*/5 * * * *',
+      '--',
+      'date',
+    );
+    expect(created.code === 0).toBe(generates);
+    expect(created.stdout).toBe(
+      generates ? 'cronjob.batch/tick created\n' : '',
+    );
+    const command = await kubectl(
+      '-n',
+      'wl-a',
+      'get',
+      'cj',
+      'tick',
+      '-o',
+      'jsonpath={.spec.jobTemplate.spec.template.spec.containers[0].command}',
+    );
+    expect(command.stdout).toBe(generates ? '["date"]' : '');
+
+    const deleted = await kubectl(
+      '-n',
+      'wl-a',
+      'delete',
+      'hpa/web',
+      'cronjob/nightly',
+      'daemonset/agent',
+    );
+    expect(deleted.stderr).toBe('');
+    expect(deleted.stdout).toContain('daemonset.apps "agent" deleted');
+    const left = await kubectl(
+      'get',
+      'hpa,cj,ds',
+      '-A',
+      '-l',
+      'tier',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}',
+    );
+    expect(left.stdout.trim().split(' ').sort()).toEqual([
+      'wl-b/agent',
+      'wl-b/nightly',
+      'wl-b/web',
+    ]);
   }, 60000);
 
   it('diffs manifests against live objects without changing them', async () => {

@@ -45,6 +45,26 @@ describe('startSandbox', () => {
     }
   });
 
+  it('counts the API requests of authenticated callers', async () => {
+    const sandbox = await startSandbox({
+      name: 'counted',
+      controller: { autoTick: false },
+    });
+    try {
+      const { core } = clientsFor(sandbox);
+      expect(sandbox.server.apiRequestCount()).toBe(0);
+      await core.listNamespace();
+      await core.readNamespace({ name: 'default' });
+      expect(sandbox.server.apiRequestCount()).toBe(2);
+      await expect(
+        clientsFor(sandbox, 'wrong').core.listNamespace(),
+      ).rejects.toMatchObject({ code: 401 });
+      expect(sandbox.server.apiRequestCount()).toBe(2);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
   it('persists state, CA and port across restarts', async () => {
     const persistDir = fs.mkdtempSync(
       path.join(os.tmpdir(), 'kube-sandbox-state-'),

@@ -35,6 +35,7 @@ import { TokenCipher } from './clusters/TokenCipher';
 import { migrateDatabase } from './database/migrateDatabase';
 import { HealthService } from './health/HealthService';
 import { KubeClients } from './kube/KubeClients';
+import { createKubeReadProxy } from './kube/createKubeReadProxy';
 import { OwnedObjects } from './ownership/OwnedObjects';
 import { resolveInstallationId } from './ownership/resolveInstallationId';
 import { Reconciler } from './reconcile/Reconciler';
@@ -408,6 +409,15 @@ export const appPlatformPlugin = createBackendPlugin({
           await createRouter({
             health,
             httpAuth,
+            unschematized: [
+              createKubeReadProxy({
+                config,
+                httpAuth,
+                kube,
+                connection: name => clusters.connection(name),
+                logger,
+              }),
+            ],
             registrations: [
               registerClusterRoutes({
                 registry: clusters,

@@ -29,6 +29,11 @@ export async function createRouter(options: {
   health: HealthService;
   httpAuth: HttpAuthService;
   registrations?: Array<(router: AppPlatformRouter) => void>;
+  /**
+   * Routes the schema cannot describe (the clusters' read proxy, whose paths
+   * are any Kubernetes API path), answered before the schema's router.
+   */
+  unschematized?: express.Router[];
 }): Promise<express.Router> {
   const { httpAuth } = options;
   // Above express's 100 kB default, so an oversized field (a 1 MB env value)
@@ -71,6 +76,9 @@ export async function createRouter(options: {
       .credentials(req, { allow: ['user', 'service'] })
       .then(() => next(), next);
   });
+  for (const unschematized of options.unschematized ?? []) {
+    outer.use(unschematized);
+  }
   outer.use(router);
   return outer;
 }

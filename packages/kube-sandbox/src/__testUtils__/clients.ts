@@ -1,5 +1,7 @@
 import {
   AppsV1Api,
+  AutoscalingV2Api,
+  BatchV1Api,
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
@@ -16,6 +18,8 @@ export function clientsFor(sandbox: Sandbox, token?: string) {
     kc,
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+    autoscaling: kc.makeApiClient(AutoscalingV2Api),
     objects: KubernetesObjectApi.makeApiClient(kc),
   };
 }

@@ -72,13 +72,16 @@ export class GarbageCollector implements Reconciler {
   }
 
   // Only workload kinds own things in the sandbox; skipping the others
-  // keeps a tick cheap with many ConfigMaps.
+  // keeps a tick cheap with many ConfigMaps. DaemonSets and CronJobs have no
+  // controller here, but clients may still create Pods and Jobs they own.
   private hasForegroundOwners(t: { kind: string }) {
     return [
       'Deployment',
       'ReplicaSet',
       'StatefulSet',
+      'DaemonSet',
       'Job',
+      'CronJob',
       'Service',
     ].includes(t.kind);
   }

@@ -2,6 +2,9 @@ import {
   PatchStrategy,
   setHeaderOptions,
   V1ConfigMap,
+  V1CronJob,
+  V1DaemonSet,
+  V2HorizontalPodAutoscaler,
   Watch,
 } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
@@ -109,7 +112,13 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
         (await rawRequest(sandbox, 'GET', path)).body;
       expect(await fetchJson('/version')).toMatchObject({ major: '1' });
       expect((await fetchJson('/apis')).groups.map((g: any) => g.name)).toEqual(
-        ['apps', 'batch', 'discovery.k8s.io', 'networking.k8s.io'],
+        [
+          'apps',
+          'autoscaling',
+          'batch',
+          'discovery.k8s.io',
+          'networking.k8s.io',
+        ],
       );
       const core = await fetchJson('/api/v1');
       expect(core.resources.map((r: any) => r.name)).toEqual(
@@ -130,6 +139,67 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
           'statefulsets/status',
         ]),
       );
+    });
+
+    it('serves HPAs, CronJobs and DaemonSets as a cluster does', async () => {
+      const fetchJson = async (path: string) =>
+        (await rawRequest(sandbox, 'GET', path)).body;
+      const autoscaling = await fetchJson('/apis/autoscaling');
+      expect(autoscaling).toMatchObject({
+        kind: 'APIGroup',
+        name: 'autoscaling',
+        preferredVersion: { groupVersion: 'autoscaling/v2', version: 'v2' },
+      });
+      const all = ['create', 'delete', 'get', 'list', 'patch', 'watch'];
+      const resource = (name: string, kind: string, shortName: string) => ({
+        name,
+        kind,
+        namespaced: true,
+        shortNames: [shortName],
+        categories: ['all'],
+        verbs: expect.arrayContaining(all),
+      });
+      const status = (name: string, kind: string) => ({
+        name: `${name}/status`,
+        kind,
+        verbs: ['get', 'patch', 'update'],
+      });
+      for (const [path, plural, kind, shortName] of [
+        [
+          '/apis/autoscaling/v2',
+          'horizontalpodautoscalers',
+          'HorizontalPodAutoscaler',
+          'hpa',
+        ],
+        ['/apis/batch/v1', 'cronjobs', 'CronJob', 'cj'],
+        ['/apis/apps/v1', 'daemonsets', 'DaemonSet', 'ds'],
+      ]) {
+        const list = await fetchJson(path);
+        expect(list.resources).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining(resource(plural, kind, shortName)),
+            expect.objectContaining(status(plural, kind)),
+          ]),
+        );
+        // No scale subresource: nothing scales them.
+        expect(list.resources.map((r: any) => r.name)).not.toContain(
+          `${plural}/scale`,
+        );
+      }
+      // kubectl discovers the openapi/v3 document of each group version.
+      expect(Object.keys((await fetchJson('/openapi/v3')).paths)).toContain(
+        'apis/autoscaling/v2',
+      );
+      const v3 = await fetchJson('/openapi/v3/apis/autoscaling/v2');
+      expect(
+        v3.paths[
+          '/apis/autoscaling/v2/namespaces/{namespace}/horizontalpodautoscalers/{name}'
+        ].patch['x-kubernetes-group-version-kind'],
+      ).toEqual({
+        group: 'autoscaling',
+        version: 'v2',
+        kind: 'HorizontalPodAutoscaler',
+      });
     });
   });
 
@@ -231,7 +301,7 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
       const unknown = await rawRequest(
         sandbox,
         'GET',
-        '/apis/batch/v1/cronjobs',
+        '/apis/batch/v1/widgets',
       );
       expect(unknown.body).toMatchObject({
         kind: 'Status',
@@ -584,6 +654,472 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
           )
         ).code,
       ).toBe(400);
+    });
+  });
+
+  describe('HPAs, CronJobs and DaemonSets (no controller runs them)', () => {
+    const labelled = (name: string, tier: string) => ({
+      name,
+      labels: { tier },
+    });
+    const hpa = (name: string, tier = 'web'): V2HorizontalPodAutoscaler => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: labelled(name, tier),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        maxReplicas: 5,
+      },
+    });
+    const cronJob = (name: string, tier = 'web'): V1CronJob => ({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: labelled(name, tier),
+      spec: {
+        schedule: '*/5 * * * *',
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: {
+                containers: [{ name: 'tick', image: 'busybox:1.36' }],
+                restartPolicy: 'OnFailure',
+              },
+            },
+          },
+        },
+      },
+    });
+    const daemonSet = (name: string, tier = 'web'): V1DaemonSet => ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: labelled(name, tier),
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: 'agent', image: 'fluentd:1.16' }] },
+        },
+      },
+    });
+
+    /** Creates one of each kind in `namespace`. */
+    async function createAll(namespace: string, name: string, tier: string) {
+      await c.autoscaling.createNamespacedHorizontalPodAutoscaler({
+        namespace,
+        body: hpa(name, tier),
+      });
+      await c.batch.createNamespacedCronJob({
+        namespace,
+        body: cronJob(name, tier),
+      });
+      await c.apps.createNamespacedDaemonSet({
+        namespace,
+        body: daemonSet(name, tier),
+      });
+    }
+
+    it('creates them with the API server defaults and an untouched status', async () => {
+      await createAll(ns, 'web', 'web');
+      // The controllers run, but none of them acts on these kinds.
+      sandbox.controller.tick();
+
+      const h = (
+        await rawRequest(
+          sandbox,
+          'GET',
+          `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers/web`,
+        )
+      ).body;
+      expect(h.spec).toEqual({
+        scaleTargetRef: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'web',
+        },
+        minReplicas: 1,
+        maxReplicas: 5,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 80 },
+            },
+          },
+        ],
+      });
+      // No omitempty on these two: a new HPA reads back with them.
+      expect(h.status).toEqual({ desiredReplicas: 0, currentMetrics: null });
+
+      const cj = await c.batch.readNamespacedCronJob({
+        name: 'web',
+        namespace: ns,
+      });
+      expect(cj.spec).toMatchObject({
+        concurrencyPolicy: 'Allow',
+        suspend: false,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 1,
+      });
+      expect(cj.spec?.jobTemplate.spec?.template.spec).toMatchObject({
+        dnsPolicy: 'ClusterFirst',
+        restartPolicy: 'OnFailure',
+      });
+      // Job defaults are for the Jobs it would create, not the template.
+      expect(cj.spec?.jobTemplate.spec?.backoffLimit).toBeUndefined();
+      expect(cj.status).toEqual({});
+
+      const ds = await c.apps.readNamespacedDaemonSet({
+        name: 'web',
+        namespace: ns,
+      });
+      expect(ds.metadata?.annotations).toEqual({
+        'deprecated.daemonset.template.generation': '1',
+      });
+      expect(ds.spec).toMatchObject({
+        revisionHistoryLimit: 10,
+        updateStrategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
+        },
+      });
+      // What the API server stores before the DaemonSet controller has
+      // looked: the always-serialised counts, all zero.
+      expect(ds.status).toEqual({
+        currentNumberScheduled: 0,
+        desiredNumberScheduled: 0,
+        numberMisscheduled: 0,
+        numberReady: 0,
+      });
+      // Nothing is scheduled, scaled or run for them.
+      expect((await c.core.listNamespacedPod({ namespace: ns })).items).toEqual(
+        [],
+      );
+      expect(
+        (await c.batch.listNamespacedJob({ namespace: ns })).items,
+      ).toEqual([]);
+    });
+
+    it('lists them by label selector in a namespace and across namespaces', async () => {
+      const other = `${ns}-other`;
+      await c.core.createNamespace({ body: { metadata: { name: other } } });
+      await createAll(ns, 'web', 'web');
+      await createAll(ns, 'db', 'db');
+      await createAll(other, 'web', 'web');
+      const names = (list: { items: any[] }) =>
+        list.items.map(i => `${i.metadata.namespace}/${i.metadata.name}`);
+
+      const labelSelector = 'tier=web';
+      expect(
+        names(
+          await c.autoscaling.listNamespacedHorizontalPodAutoscaler({
+            namespace: ns,
+            labelSelector,
+          }),
+        ),
+      ).toEqual([`${ns}/web`]);
+      expect(
+        names(
+          await c.batch.listNamespacedCronJob({ namespace: ns, labelSelector }),
+        ),
+      ).toEqual([`${ns}/web`]);
+      expect(
+        names(
+          await c.apps.listNamespacedDaemonSet({
+            namespace: ns,
+            labelSelector,
+          }),
+        ),
+      ).toEqual([`${ns}/web`]);
+
+      // Sorted by namespace/name, as etcd keys are.
+      const across = [`${ns}/web`, `${other}/web`].sort();
+      const mine = (list: { items: any[] }) =>
+        names(list).filter(
+          n => n.startsWith(`${ns}/`) || n.startsWith(`${other}/`),
+        );
+      expect(
+        mine(
+          await c.autoscaling.listHorizontalPodAutoscalerForAllNamespaces({
+            labelSelector,
+          }),
+        ),
+      ).toEqual(across);
+      expect(
+        mine(await c.batch.listCronJobForAllNamespaces({ labelSelector })),
+      ).toEqual(across);
+      expect(
+        mine(await c.apps.listDaemonSetForAllNamespaces({ labelSelector })),
+      ).toEqual(across);
+      expect(
+        mine(
+          await c.apps.listDaemonSetForAllNamespaces({
+            labelSelector: 'tier in (web,db)',
+          }),
+        ),
+      ).toEqual([`${ns}/db`, `${ns}/web`, `${other}/web`].sort());
+    });
+
+    it('watches, patches, writes /status and deletes them', async () => {
+      const events: { type: string; obj: any }[] = [];
+      const ctrl = await new Watch(c.kc).watch(
+        `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`,
+        { labelSelector: 'tier=web' },
+        (type, obj) => events.push({ type, obj }),
+        () => undefined,
+      );
+      try {
+        await createAll(ns, 'web', 'web');
+        await c.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+          { name: 'web', namespace: ns, body: { spec: { maxReplicas: 7 } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        // Status is written through /status only (here by a test standing
+        // in for the HPA controller).
+        const scaled =
+          await c.autoscaling.patchNamespacedHorizontalPodAutoscalerStatus(
+            {
+              name: 'web',
+              namespace: ns,
+              body: { status: { currentReplicas: 2, desiredReplicas: 3 } },
+            },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          );
+        expect(scaled.status).toMatchObject({
+          currentReplicas: 2,
+          desiredReplicas: 3,
+        });
+        const viaMain =
+          await c.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+            {
+              name: 'web',
+              namespace: ns,
+              body: { status: { desiredReplicas: 9 } },
+            },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          );
+        expect(viaMain.status?.desiredReplicas).toBe(3);
+        expect(viaMain.spec?.maxReplicas).toBe(7);
+        await c.autoscaling.deleteNamespacedHorizontalPodAutoscaler({
+          name: 'web',
+          namespace: ns,
+        });
+        await eventually(() => events.some(e => e.type === 'DELETED'));
+        expect(events.map(e => e.type)).toEqual([
+          'ADDED',
+          'MODIFIED',
+          'MODIFIED',
+          'MODIFIED',
+          'DELETED',
+        ]);
+        expect(events[1].obj.spec.maxReplicas).toBe(7);
+      } finally {
+        ctrl.abort();
+      }
+
+      // A template change bumps the DaemonSet's template generation.
+      const patched = await c.apps.patchNamespacedDaemonSet(
+        {
+          name: 'web',
+          namespace: ns,
+          body: {
+            spec: {
+              template: {
+                spec: {
+                  containers: [{ name: 'agent', image: 'fluentd:1.17' }],
+                },
+              },
+            },
+          },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      );
+      expect(patched.metadata?.generation).toBe(2);
+      expect(
+        patched.metadata?.annotations?.[
+          'deprecated.daemonset.template.generation'
+        ],
+      ).toBe('2');
+      const relabelled = await c.apps.patchNamespacedDaemonSet(
+        {
+          name: 'web',
+          namespace: ns,
+          body: { metadata: { labels: { x: 'y' } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      expect(
+        relabelled.metadata?.annotations?.[
+          'deprecated.daemonset.template.generation'
+        ],
+      ).toBe('2');
+      const dsStatus = await c.apps.patchNamespacedDaemonSetStatus(
+        { name: 'web', namespace: ns, body: { status: { numberReady: 1 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      expect(dsStatus.status).toMatchObject({
+        desiredNumberScheduled: 0,
+        numberReady: 1,
+      });
+
+      // Deleting a CronJob in the foreground takes the Jobs it owns along.
+      const cj = await c.batch.readNamespacedCronJob({
+        name: 'web',
+        namespace: ns,
+      });
+      await c.batch.createNamespacedJob({
+        namespace: ns,
+        body: {
+          metadata: {
+            name: 'web-28000000',
+            ownerReferences: [
+              {
+                apiVersion: 'batch/v1',
+                kind: 'CronJob',
+                name: 'web',
+                uid: cj.metadata!.uid!,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          },
+          // Suspended, so it runs no pods: the garbage collector deletes
+          // dependents in the foreground too, and pods never lose that
+          // finalizer in the sandbox (the same goes for Deployments).
+          spec: { ...cj.spec!.jobTemplate.spec!, suspend: true },
+        },
+      });
+      await c.batch.deleteNamespacedCronJob({
+        name: 'web',
+        namespace: ns,
+        propagationPolicy: 'Foreground',
+      });
+      await eventually(
+        async () =>
+          (
+            await failure(
+              c.batch.readNamespacedCronJob({ name: 'web', namespace: ns }),
+            )
+          ).code === 404,
+      );
+      expect(
+        (await c.batch.listNamespacedJob({ namespace: ns })).items,
+      ).toEqual([]);
+      await c.apps.deleteNamespacedDaemonSet({
+        name: 'web',
+        namespace: ns,
+        propagationPolicy: 'Foreground',
+      });
+      await eventually(
+        async () =>
+          (
+            await failure(
+              c.apps.readNamespacedDaemonSet({ name: 'web', namespace: ns }),
+            )
+          ).code === 404,
+      );
+    });
+
+    it('validates them with 422 Invalid causes', async () => {
+      const causes = async (p: Promise<unknown>) => {
+        const e = await failure(p);
+        expect(e.code).toBe(422);
+        return statusOf(e).details.causes;
+      };
+      expect(
+        await causes(
+          c.batch.createNamespacedCronJob({
+            namespace: ns,
+            body: {
+              ...cronJob('bad'),
+              spec: { ...cronJob('bad').spec!, schedule: '61 * * *' },
+            },
+          }),
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          field: 'spec.schedule',
+          message:
+            'Invalid value: "61 * * *": expected exactly 5 fields, found 4: [61 * * *]',
+        }),
+      ]);
+      expect(
+        await causes(
+          c.batch.createNamespacedCronJob({
+            namespace: ns,
+            body: {
+              ...cronJob('bad'),
+              spec: {
+                ...cronJob('bad').spec!,
+                schedule: '0 25 * * *',
+                timeZone: 'Mars/Olympus',
+              },
+            },
+          }),
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          field: 'spec.schedule',
+          message:
+            'Invalid value: "0 25 * * *": end of range (25) above maximum (23): 25',
+        }),
+        expect.objectContaining({ field: 'spec.timeZone' }),
+      ]);
+      const alwaysRestarts = cronJob('bad');
+      alwaysRestarts.spec!.jobTemplate.spec!.template.spec!.restartPolicy =
+        'Always';
+      expect(
+        await causes(
+          c.batch.createNamespacedCronJob({
+            namespace: ns,
+            body: alwaysRestarts,
+          }),
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          field: 'spec.jobTemplate.spec.template.spec.restartPolicy',
+          reason: 'FieldValueNotSupported',
+        }),
+      ]);
+      expect(
+        await causes(
+          c.autoscaling.createNamespacedHorizontalPodAutoscaler({
+            namespace: ns,
+            body: {
+              ...hpa('bad'),
+              spec: { ...hpa('bad').spec!, minReplicas: 6 },
+            },
+          }),
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          field: 'spec.maxReplicas',
+          message:
+            'Invalid value: 5: must be greater than or equal to `minReplicas`',
+        }),
+      ]);
+      expect(
+        await causes(
+          c.autoscaling.createNamespacedHorizontalPodAutoscaler({
+            namespace: ns,
+            body: { ...hpa('bad'), spec: { maxReplicas: 3 } } as any,
+          }),
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          field: 'spec.scaleTargetRef',
+          reason: 'FieldValueRequired',
+        }),
+      ]);
+      const mismatch = daemonSet('bad');
+      mismatch.spec!.selector = { matchLabels: { app: 'other' } };
+      expect(
+        await causes(
+          c.apps.createNamespacedDaemonSet({ namespace: ns, body: mismatch }),
+        ),
+      ).toEqual([
+        expect.objectContaining({ field: 'spec.template.metadata.labels' }),
+      ]);
     });
   });
 

@@ -52,6 +52,7 @@ export class KubeSandboxServer {
   private port: number;
   private readonly host: string;
   private listening = false;
+  private apiRequests = 0;
   private transition: Promise<void> = Promise.resolve();
   private readonly onFaultChange: () => void;
   private readonly onDropWatches: () => void;
@@ -139,6 +140,15 @@ export class KubeSandboxServer {
     return this.watches.size;
   }
 
+  /**
+   * API requests received since the start, by authenticated callers, the
+   * sandbox's own admin endpoint not included: what a benchmark counts as
+   * "cluster calls".
+   */
+  apiRequestCount(): number {
+    return this.apiRequests;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const token = this.authenticate(req);
     const parsed = parseRequest(this.options.api.registry, req);
@@ -146,6 +156,7 @@ export class KubeSandboxServer {
       await this.admin(req, res, parsed, token);
       return;
     }
+    this.apiRequests++;
     if (parsed.route) this.authorize(token, parsed.route, parsed.verb);
     if (!(await this.applyFaults(req, parsed))) return;
     await this.dispatch(req, res, parsed);

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { deepEqual } from './managedFields';
 
 function defaultPodSpec(spec: any) {
   if (!spec) return;
@@ -52,12 +53,37 @@ export function qosClass(spec: any) {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/** What autoscaling/v2 fills into `behavior.scaleUp` / `scaleDown`. */
+function defaultScalingRules(rules: any, scaleUp: boolean) {
+  const out = { ...rules };
+  // Scale-down keeps no stabilization window: the controller's
+  // --horizontal-pod-autoscaler-downscale-stabilization flag applies.
+  if (scaleUp) out.stabilizationWindowSeconds ??= 0;
+  out.selectPolicy ??= 'Max';
+  out.policies ??= scaleUp
+    ? [
+        { type: 'Pods', value: 4, periodSeconds: 15 },
+        { type: 'Percent', value: 100, periodSeconds: 15 },
+      ]
+    : [{ type: 'Percent', value: 100, periodSeconds: 15 }];
+  return out;
+}
+
+/** The DaemonSet annotation that carries the template's generation. */
+const DAEMONSET_TEMPLATE_GENERATION =
+  'deprecated.daemonset.template.generation';
+
 /**
  * Fills in the defaults the real API server adds on create, so objects read
  * back look like the ones a cluster returns (clients diff against them).
- * Mutates `obj`.
+ * `old` is the stored object on updates. Mutates `obj`.
  */
-export function applyDefaults(kind: string, obj: any, isCreate: boolean) {
+export function applyDefaults(
+  kind: string,
+  obj: any,
+  isCreate: boolean,
+  old?: any,
+) {
   obj.metadata ??= {};
   switch (kind) {
     case 'Namespace':
@@ -208,6 +234,88 @@ export function applyDefaults(kind: string, obj: any, isCreate: boolean) {
     case 'Ingress':
       if (isCreate) obj.status = { loadBalancer: {} };
       break;
+    case 'DaemonSet': {
+      obj.spec ??= {};
+      obj.spec.revisionHistoryLimit ??= 10;
+      obj.spec.updateStrategy ??= {};
+      obj.spec.updateStrategy.type ||= 'RollingUpdate';
+      if (obj.spec.updateStrategy.type === 'RollingUpdate') {
+        obj.spec.updateStrategy.rollingUpdate ??= {};
+        obj.spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+        obj.spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+      }
+      defaultPodSpec(obj.spec.template?.spec);
+      // The template generation is the server's: 1 on create, carried over
+      // and bumped on every template change after that.
+      let templateGeneration = 1;
+      if (!isCreate && old) {
+        templateGeneration =
+          Number(old.metadata?.annotations?.[DAEMONSET_TEMPLATE_GENERATION]) ||
+          1;
+        if (!deepEqual(old.spec?.template, obj.spec.template)) {
+          templateGeneration += 1;
+        }
+      }
+      obj.metadata.annotations = {
+        ...obj.metadata.annotations,
+        [DAEMONSET_TEMPLATE_GENERATION]: String(templateGeneration),
+      };
+      // Status as the API server writes it before the DaemonSet controller
+      // has looked at it: the counts it always serialises, all zero (the
+      // sandbox runs no DaemonSet controller, so they stay that way unless a
+      // client writes /status).
+      obj.status = {
+        currentNumberScheduled: 0,
+        numberMisscheduled: 0,
+        desiredNumberScheduled: 0,
+        numberReady: 0,
+        ...(isCreate ? {} : obj.status),
+      };
+      break;
+    }
+    case 'CronJob': {
+      obj.spec ??= {};
+      obj.spec.concurrencyPolicy ||= 'Allow';
+      obj.spec.suspend ??= false;
+      obj.spec.successfulJobsHistoryLimit ??= 3;
+      obj.spec.failedJobsHistoryLimit ??= 1;
+      // Only the pod template is defaulted: the Job defaults (completions,
+      // backoffLimit, …) are filled in on the Jobs the CronJob creates.
+      defaultPodSpec(obj.spec.jobTemplate?.spec?.template?.spec);
+      if (isCreate) obj.status = {};
+      break;
+    }
+    case 'HorizontalPodAutoscaler': {
+      obj.spec ??= {};
+      obj.spec.minReplicas ??= 1;
+      if (!Array.isArray(obj.spec.metrics) || obj.spec.metrics.length === 0) {
+        obj.spec.metrics = [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 80 },
+            },
+          },
+        ];
+      }
+      if (obj.spec.behavior) {
+        obj.spec.behavior = {
+          ...obj.spec.behavior,
+          scaleUp: defaultScalingRules(obj.spec.behavior.scaleUp, true),
+          scaleDown: defaultScalingRules(obj.spec.behavior.scaleDown, false),
+        };
+      }
+      // `desiredReplicas` and `currentMetrics` have no omitempty: a fresh
+      // HPA reads back with `{currentMetrics: null, desiredReplicas: 0}`.
+      const status = isCreate ? {} : { ...obj.status };
+      obj.status = {
+        ...status,
+        desiredReplicas: status.desiredReplicas ?? 0,
+        currentMetrics: status.currentMetrics ?? null,
+      };
+      break;
+    }
     default:
       break;
   }

@@ -242,6 +242,130 @@ describe('decodeProtobufObject', () => {
     });
   });
 
+  it('decodes HPAs (autoscaling/v2), CronJobs and DaemonSets', () => {
+    const hpa = encode(
+      'autoscaling/v2',
+      'HorizontalPodAutoscaler',
+      'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler',
+      {
+        metadata: meta('web'),
+        spec: {
+          scaleTargetRef: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'web',
+          },
+          minReplicas: 1,
+          maxReplicas: 3,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'memory',
+                target: {
+                  type: 'AverageValue',
+                  averageValue: { string: '500Mi' },
+                },
+              },
+            },
+          ],
+        },
+        status: { desiredReplicas: 0 },
+      },
+    );
+    expect(decodeProtobufObject(hpa)).toEqual({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'web',
+        },
+        minReplicas: 1,
+        maxReplicas: 3,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'memory',
+              target: { type: 'AverageValue', averageValue: '500Mi' },
+            },
+          },
+        ],
+      },
+      // Zero value fields are dropped; the API server's defaulting puts
+      // desiredReplicas back.
+      status: {},
+    });
+    const container = { name: 'tick', image: 'busybox', resources: {} };
+    const cronJob = encode(
+      'batch/v1',
+      'CronJob',
+      'k8s.io.api.batch.v1.CronJob',
+      {
+        metadata: meta('tick'),
+        spec: {
+          schedule: '*/5 * * * *',
+          jobTemplate: {
+            metadata: meta('tick'),
+            spec: {
+              template: {
+                metadata: meta(''),
+                spec: { containers: [container], restartPolicy: 'OnFailure' },
+              },
+            },
+          },
+        },
+        status: {},
+      },
+    );
+    expect(decodeProtobufObject(cronJob).spec).toEqual({
+      schedule: '*/5 * * * *',
+      jobTemplate: {
+        metadata: { name: 'tick' },
+        spec: {
+          template: {
+            metadata: {},
+            spec: { containers: [container], restartPolicy: 'OnFailure' },
+          },
+        },
+      },
+    });
+    const daemonSet = encode(
+      'apps/v1',
+      'DaemonSet',
+      'k8s.io.api.apps.v1.DaemonSet',
+      {
+        metadata: meta('agent'),
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: {
+            metadata: meta('', { app: 'agent' }),
+            spec: { containers: [container] },
+          },
+          updateStrategy: {
+            type: 'RollingUpdate',
+            rollingUpdate: { maxUnavailable: { type: 0, intVal: 1 } },
+          },
+        },
+        status: {},
+      },
+    );
+    expect(decodeProtobufObject(daemonSet).spec).toEqual({
+      selector: { matchLabels: { app: 'agent' } },
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { containers: [container] },
+      },
+      updateStrategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: 1 },
+      },
+    });
+  });
+
   it('rejects kinds without a vendored message with 415 and bad bytes with 400', () => {
     expect(() =>
       decodeProtobufObject(

@@ -23,6 +23,7 @@ const FILES = [
   'k8s.io/apimachinery/pkg/runtime/generated.proto',
   'k8s.io/api/core/v1/generated.proto',
   'k8s.io/api/apps/v1/generated.proto',
+  'k8s.io/api/autoscaling/v2/generated.proto',
   'k8s.io/api/batch/v1/generated.proto',
   'k8s.io/api/discovery/v1/generated.proto',
   'k8s.io/api/networking/v1/generated.proto',

@@ -105,7 +105,32 @@ export const RESOURCE_TYPES: ResourceType[] = [
     hasStatus: true,
     categories: ['all'],
   }),
+  resource('apps', 'v1', 'daemonsets', 'DaemonSet', true, {
+    shortNames: ['ds'],
+    subresources: ['status'],
+    hasStatus: true,
+    categories: ['all'],
+  }),
+  resource(
+    'autoscaling',
+    'v2',
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscaler',
+    true,
+    {
+      shortNames: ['hpa'],
+      subresources: ['status'],
+      hasStatus: true,
+      categories: ['all'],
+    },
+  ),
   resource('batch', 'v1', 'jobs', 'Job', true, {
+    subresources: ['status'],
+    hasStatus: true,
+    categories: ['all'],
+  }),
+  resource('batch', 'v1', 'cronjobs', 'CronJob', true, {
+    shortNames: ['cj'],
     subresources: ['status'],
     hasStatus: true,
     categories: ['all'],

@@ -24,6 +24,72 @@ function podStatus(p: any) {
     : waiting ?? p.status?.phase ?? 'Pending';
 }
 
+/** `cpu: 50%/80%` and the like, as `kubectl get hpa` prints TARGETS. */
+function hpaTargets(hpa: any) {
+  const specs: any[] = hpa.spec?.metrics ?? [];
+  const statuses: any[] = hpa.status?.currentMetrics ?? [];
+  if (specs.length === 0) return '<none>';
+  const unknown = '<unknown>';
+  const list = specs.map((spec, i) => {
+    const status = statuses[i];
+    switch (spec.type) {
+      case 'External':
+      case 'Object': {
+        const source = spec.type === 'External' ? 'external' : 'object';
+        const target = spec[source]?.target ?? {};
+        const current = status?.[source]?.current;
+        if (target.averageValue !== undefined) {
+          return `${current?.averageValue ?? unknown}/${
+            target.averageValue
+          } (avg)`;
+        }
+        return `${current?.value ?? unknown}/${target.value}`;
+      }
+      case 'Pods':
+        return `${status?.pods?.current?.averageValue ?? unknown}/${
+          spec.pods?.target?.averageValue
+        }`;
+      case 'Resource':
+      case 'ContainerResource': {
+        const source =
+          spec.type === 'Resource' ? 'resource' : 'containerResource';
+        const target = spec[source]?.target ?? {};
+        const current = status?.[source]?.current;
+        const name = spec[source]?.name;
+        if (target.averageValue !== undefined) {
+          return `${name}: ${current?.averageValue ?? unknown}/${
+            target.averageValue
+          }`;
+        }
+        const now =
+          current?.averageUtilization !== undefined
+            ? `${current.averageUtilization}%`
+            : unknown;
+        const want =
+          target.averageUtilization !== undefined
+            ? `${target.averageUtilization}%`
+            : '<auto>';
+        return `${name}: ${now}/${want}`;
+      }
+      default:
+        return '<unknown type>';
+    }
+  });
+  return list.length > 2
+    ? `${list.slice(0, 2).join(', ')} + ${list.length - 2} more...`
+    : list.join(', ');
+}
+
+/** Go's labels.FormatLabels: `k=v,k2=v2` sorted by key, or `<none>`. */
+function formatLabels(labels: Record<string, string> | undefined) {
+  const entries = Object.entries(labels ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  );
+  return entries.length
+    ? entries.map(([k, v]) => `${k}=${v}`).join(',')
+    : '<none>';
+}
+
 type Column = [string, string, (o: any) => unknown];
 
 const COLUMNS: Record<string, Column[]> = {
@@ -69,6 +135,59 @@ const COLUMNS: Record<string, Column[]> = {
       'string',
       s => `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`,
     ],
+  ],
+  DaemonSet: [
+    ['Desired', 'integer', d => d.status?.desiredNumberScheduled ?? 0],
+    ['Current', 'integer', d => d.status?.currentNumberScheduled ?? 0],
+    ['Ready', 'integer', d => d.status?.numberReady ?? 0],
+    ['Up-to-date', 'integer', d => d.status?.updatedNumberScheduled ?? 0],
+    ['Available', 'integer', d => d.status?.numberAvailable ?? 0],
+    [
+      'Node Selector',
+      'string',
+      d => formatLabels(d.spec?.template?.spec?.nodeSelector),
+    ],
+  ],
+  CronJob: [
+    ['Schedule', 'string', c => c.spec?.schedule ?? ''],
+    ['Timezone', 'string', c => c.spec?.timeZone ?? '<none>'],
+    [
+      'Suspend',
+      'boolean',
+      c => {
+        const suspend = c.spec?.suspend;
+        if (suspend === undefined || suspend === null) return '<unset>';
+        return suspend ? 'True' : 'False';
+      },
+    ],
+    ['Active', 'integer', c => (c.status?.active ?? []).length],
+    [
+      'Last Schedule',
+      'string',
+      c =>
+        c.status?.lastScheduleTime ? age(c.status.lastScheduleTime) : '<none>',
+    ],
+  ],
+  HorizontalPodAutoscaler: [
+    [
+      'Reference',
+      'string',
+      h =>
+        `${h.spec?.scaleTargetRef?.kind ?? ''}/${
+          h.spec?.scaleTargetRef?.name ?? ''
+        }`,
+    ],
+    ['Targets', 'string', hpaTargets],
+    [
+      'MinPods',
+      'string',
+      h =>
+        typeof h.spec?.minReplicas === 'number'
+          ? String(h.spec.minReplicas)
+          : '<unset>',
+    ],
+    ['MaxPods', 'string', h => h.spec?.maxReplicas ?? 0],
+    ['Replicas', 'string', h => h.status?.currentReplicas ?? 0],
   ],
   Namespace: [['Status', 'string', n => n.status?.phase ?? '']],
   Service: [

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { cronScheduleError } from './cronSchedule';
 import { ResourceType } from './resources';
 import { StatusCause, StatusError } from './StatusError';
 import { labelSelectorFromObject } from './selectors';
@@ -20,10 +21,13 @@ const MODEL_PATHS: Record<string, string> = {
   Deployment: 'apps/v1/Deployment',
   ReplicaSet: 'apps/v1/ReplicaSet',
   StatefulSet: 'apps/v1/StatefulSet',
+  DaemonSet: 'apps/v1/DaemonSet',
+  HorizontalPodAutoscaler: 'autoscaling/v2/HorizontalPodAutoscaler',
   Ingress: 'networking.k8s.io/v1/Ingress',
   Endpoints: 'v1/Endpoints',
   EndpointSlice: 'discovery.k8s.io/v1/EndpointSlice',
   Job: 'batch/v1/Job',
+  CronJob: 'batch/v1/CronJob',
 };
 
 let modelsDir: string | undefined;
@@ -134,7 +138,9 @@ export function validateObject(t: ResourceType, obj: any) {
   }
 
   if (
-    ['Deployment', 'ReplicaSet', 'StatefulSet', 'Job'].includes(t.kind) &&
+    ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'].includes(
+      t.kind,
+    ) &&
     obj.spec?.selector &&
     obj.spec?.template
   ) {
@@ -157,27 +163,152 @@ export function validateObject(t: ResourceType, obj: any) {
     });
   }
 
-  if (
-    t.kind === 'Job' &&
-    !['OnFailure', 'Never'].includes(obj.spec?.template?.spec?.restartPolicy)
-  ) {
-    const policy = obj.spec?.template?.spec?.restartPolicy;
-    causes.push(
-      policy
-        ? {
-            reason: 'FieldValueNotSupported',
-            message: `Unsupported value: "${policy}": supported values: "OnFailure", "Never"`,
-            field: 'spec.template.spec.restartPolicy',
-          }
-        : {
-            reason: 'FieldValueRequired',
-            message: 'Required value: valid values: "OnFailure", "Never"',
-            field: 'spec.template.spec.restartPolicy',
-          },
-    );
+  if (t.kind === 'Job') {
+    causes.push(...jobRestartPolicy(obj.spec?.template, 'spec.template'));
   }
+  if (t.kind === 'CronJob') causes.push(...cronJobCauses(obj));
+  if (t.kind === 'DaemonSet') causes.push(...daemonSetCauses(obj));
+  if (t.kind === 'HorizontalPodAutoscaler') causes.push(...hpaCauses(obj));
 
   if (causes.length > 0) {
     throw StatusError.invalid(t.kind, t.group, name, causes);
   }
+}
+
+/** A Job's pods must not restart in place: OnFailure or Never. */
+function jobRestartPolicy(template: any, at: string): StatusCause[] {
+  const policy = template?.spec?.restartPolicy;
+  if (['OnFailure', 'Never'].includes(policy)) return [];
+  const field = `${at}.spec.restartPolicy`;
+  return [
+    policy
+      ? {
+          reason: 'FieldValueNotSupported',
+          message: `Unsupported value: "${policy}": supported values: "OnFailure", "Never"`,
+          field,
+        }
+      : {
+          reason: 'FieldValueRequired',
+          message: 'Required value: valid values: "OnFailure", "Never"',
+          field,
+        },
+  ];
+}
+
+const invalid = (field: string, value: unknown, detail: string) => ({
+  reason: 'FieldValueInvalid',
+  message: `Invalid value: ${JSON.stringify(value)}: ${detail}`,
+  field,
+});
+
+function cronJobCauses(obj: any): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const name: string = obj.metadata?.name ?? '';
+  // Job names get an 11-character suffix and become a label value (≤ 63).
+  if (name.length > 52) {
+    causes.push(
+      invalid('metadata.name', name, 'must be no more than 52 characters'),
+    );
+  }
+  const schedule = obj.spec?.schedule;
+  if (typeof schedule === 'string') {
+    const error = cronScheduleError(schedule);
+    if (error) causes.push(invalid('spec.schedule', schedule, error));
+    if (schedule.includes('TZ')) {
+      causes.push(
+        invalid(
+          'spec.schedule',
+          schedule,
+          'cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+        ),
+      );
+    }
+  }
+  const timeZone = obj.spec?.timeZone;
+  if (typeof timeZone === 'string') {
+    const zoneError = timeZoneError(timeZone);
+    if (zoneError) causes.push(invalid('spec.timeZone', timeZone, zoneError));
+  }
+  const policy = obj.spec?.concurrencyPolicy;
+  if (!['Allow', 'Forbid', 'Replace'].includes(policy)) {
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${policy}": supported values: "Allow", "Forbid", "Replace"`,
+      field: 'spec.concurrencyPolicy',
+    });
+  }
+  causes.push(
+    ...jobRestartPolicy(
+      obj.spec?.jobTemplate?.spec?.template,
+      'spec.jobTemplate.spec.template',
+    ),
+  );
+  return causes;
+}
+
+/** Why the API server (Go's time.LoadLocation) refuses a time zone. */
+function timeZoneError(timeZone: string): string | undefined {
+  if (timeZone === '') return 'timeZone must be nil or non-empty string';
+  if (timeZone.toLowerCase() === 'local') {
+    return 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones';
+  }
+  try {
+    // Throws a RangeError for names the IANA database does not know.
+    Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions();
+    return undefined;
+  } catch {
+    return `unknown time zone ${timeZone}`;
+  }
+}
+
+function daemonSetCauses(obj: any): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const selector = obj.spec?.selector;
+  if (
+    selector &&
+    Object.keys(selector.matchLabels ?? {}).length === 0 &&
+    (selector.matchExpressions ?? []).length === 0
+  ) {
+    causes.push(
+      invalid(
+        'spec.selector',
+        selector,
+        'empty selector is invalid for daemonset',
+      ),
+    );
+  }
+  const policy = obj.spec?.template?.spec?.restartPolicy;
+  if (policy !== undefined && policy !== 'Always') {
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${policy}": supported values: "Always"`,
+      field: 'spec.template.spec.restartPolicy',
+    });
+  }
+  return causes;
+}
+
+function hpaCauses(obj: any): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const min = obj.spec?.minReplicas;
+  const max = obj.spec?.maxReplicas;
+  if (typeof min === 'number' && min < 1) {
+    causes.push(
+      invalid('spec.minReplicas', min, 'must be greater than or equal to 1'),
+    );
+  }
+  if (typeof max === 'number') {
+    if (max < 1) {
+      causes.push(invalid('spec.maxReplicas', max, 'must be greater than 0'));
+    } else if (typeof min === 'number' && max < min) {
+      causes.push(
+        invalid(
+          'spec.maxReplicas',
+          max,
+          'must be greater than or equal to `minReplicas`',
+        ),
+      );
+    }
+  }
+  return causes;
 }

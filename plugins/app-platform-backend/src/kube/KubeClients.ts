@@ -6,6 +6,7 @@ import {
   Configuration,
   CoreV1Api,
   createConfiguration,
+  HttpMethod,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
@@ -35,6 +36,15 @@ export type KubeApis = {
   apps: AppsV1Api;
   objects: KubernetesObjectApi;
   version: VersionApi;
+  /** A GET of any API path, answered as the cluster answered it. */
+  get(path: string, query: URLSearchParams): Promise<RawResponse>;
+};
+
+/** What a cluster answered to a request the platform passes on unchanged. */
+export type RawResponse = {
+  status: number;
+  contentType?: string;
+  body: string;
 };
 
 /** The field manager the platform applies with (server-side apply). */
@@ -369,6 +379,25 @@ export class KubeClients {
         this.discoveryOf(cluster),
       ),
       version: new VersionApi(configuration),
+      get: async (path, query) => {
+        const request = configuration.baseServer.makeRequestContext(
+          path,
+          HttpMethod.GET,
+        );
+        for (const [name, value] of query) {
+          request.appendQueryParam(name, value);
+        }
+        request.setHeaderParam('Accept', 'application/json');
+        await kc.applySecurityAuthentication(request);
+        request.setSignal(signal);
+        const response = await configuration.httpApi.send(request).toPromise();
+        return {
+          status: response.httpStatusCode,
+          contentType: response.headers['content-type'],
+          // The API answers JSON or text (logs); client-node 2 reads both as text.
+          body: await response.body.text(),
+        };
+      },
     };
   }
 }

@@ -29,6 +29,7 @@ describe('serviceToEntity', () => {
         annotations: {
           'app-platform.io/application': 'shop',
           'app-platform.io/service': 'web',
+          'backstage.io/kubernetes-id': 'web',
           'backstage.io/kubernetes-namespace': 'shop',
           'backstage.io/kubernetes-label-selector':
             'app-platform.io/service=web',

@@ -67,11 +67,13 @@ export function serviceToEntity(service: Service): Entity {
         [ANNOTATION_ORIGIN_LOCATION]: location,
         [APPLICATION_ANNOTATION]: service.application,
         [SERVICE_ANNOTATION]: service.name,
+        'backstage.io/kubernetes-id': service.name,
         'backstage.io/kubernetes-namespace': service.application,
-        // The stock Kubernetes plugin finds the service's Deployment, Pods and
-        // Service by the labels the deploy engine already puts on them; a
-        // `backstage.io/kubernetes-id` label would change every pod template
-        // and roll every running service once.
+        // The stock Kubernetes plugin selects by this annotation before
+        // `kubernetes-id`: the service's Deployment, Pods and Service by the
+        // label the deploy engine already puts on them. Selecting by
+        // `kubernetes-id` would need that label in every pod template, and
+        // adding it would roll every running service once.
         'backstage.io/kubernetes-label-selector': `${APP_PLATFORM_LABELS.service}=${service.name}`,
       },
       tags: ['app-platform', ...(service.public ? ['public'] : [])],

@@ -12,6 +12,7 @@ export const defaulting: AdmissionPlugin = {
       request.type.kind,
       request.object,
       request.operation === 'CREATE',
+      request.oldObject,
     );
   },
 };
