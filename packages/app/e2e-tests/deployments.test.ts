@@ -1,13 +1,7 @@
-import {
-  test,
-  expect,
-  APIRequestContext,
-  Page,
-  Request,
-} from '@playwright/test';
+import { test, expect, Page, Request } from '@playwright/test';
 import path from 'node:path';
 import {
-  backendUrl,
+  applicationWithService,
   screenshots,
   signInAsGuest,
   signInAsViewer,
@@ -48,81 +42,6 @@ async function recordStates(page: Page) {
 
 async function statesSeen(page: Page): Promise<Record<string, string[]>> {
   return page.evaluate(() => (window as any).__states);
-}
-
-/**
- * An application owned by the guests with a service `web` whose first version
- * runs on both clusters, made through the REST API as the guest (a platform
- * admin); answers the service's Deployments tab.
- */
-async function applicationWithService(
-  request: APIRequestContext,
-  application: string,
-): Promise<string> {
-  const auth = await request.get(
-    `${backendUrl}/api/auth/guest/refresh?env=development`,
-    {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    },
-  );
-  const headers = {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
-  const api = (p: string, data: unknown) =>
-    request.post(`${backendUrl}/api/app-platform${p}`, { headers, data });
-
-  // The owner must be in the catalog, which reads examples/org.yaml shortly
-  // after start: a refused creation (400) leaves nothing behind, so retry.
-  await expect
-    .poll(
-      async () =>
-        (
-          await api('/applications', {
-            name: application,
-            owner: 'group:default/guests',
-            description: 'Deployments e2e',
-          })
-        ).status(),
-      { timeout: 120_000, intervals: [1_000] },
-    )
-    .toBe(201);
-  expect(
-    (
-      await api(`/applications/${application}/services`, {
-        name: 'web',
-        description: 'The shop front',
-      })
-    ).status(),
-  ).toBe(201);
-  // The namespaces come first: a deploy targets the clusters where the application is ready.
-  await expect
-    .poll(
-      async () =>
-        (
-          await (
-            await request.get(
-              `${backendUrl}/api/app-platform/applications/${application}`,
-              { headers },
-            )
-          ).json()
-        ).namespaces.filter((n: { state: string }) => n.state === 'ready')
-          .length,
-      { timeout: 60_000 },
-    )
-    .toBe(2);
-  const first = await api(
-    `/applications/${application}/services/web/deployments`,
-    {
-      spec: {
-        image: 'shop/web:1',
-        replicas: 2,
-        ports: [{ name: 'http', containerPort: 8080 }],
-      },
-      description: 'first version',
-    },
-  );
-  expect(first.status()).toBe(202);
-  return `/catalog/${application}/component/web/deployments`;
 }
 
 /** Opens a service's tab once the catalog has its Component. */

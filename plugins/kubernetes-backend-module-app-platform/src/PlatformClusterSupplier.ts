@@ -102,7 +102,10 @@ export class PlatformClusterSupplier implements KubernetesClustersSupplier {
     ]);
     return clusters.map(cluster => ({
       name: cluster.name,
-      title: `${cluster.name} (${cluster.environment})`,
+      title:
+        cluster.name === cluster.environment
+          ? cluster.name
+          : `${cluster.name} (${cluster.environment})`,
       url: `${baseUrl}/kube/clusters/${encodeURIComponent(cluster.name)}`,
       authMetadata: {
         'kubernetes.io/auth-provider': 'serviceAccount',
