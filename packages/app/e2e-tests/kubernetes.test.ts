@@ -73,6 +73,17 @@ test("a platform service's page: Deployments, the stock Kubernetes tab with its 
   await expect(graph.first()).toContainText('guests');
   await expect(graph.first()).toContainText('ownerOf');
   await expect(graph.first()).toContainText('hasPart');
+  // Two levels deep: the service also depends on the clusters it runs on.
+  await page.goto(
+    `/catalog-graph?rootEntityRefs%5B%5D=system%3Adefault%2F${application}&maxDepth=2&unidirectional=false`,
+  );
+  const full = page.locator('svg').filter({ hasText: `${application}/web` });
+  for (const cluster of ['production', 'test']) {
+    await expect(full.first().getByText(cluster, { exact: true })).toBeVisible({
+      timeout: 30_000,
+    });
+  }
+  await expect(full.first()).toContainText('dependsOn');
   await page.screenshot({
     path: path.join(screenshots, 'application-graph.png'),
     fullPage: true,

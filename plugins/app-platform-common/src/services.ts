@@ -192,6 +192,8 @@ export type Service = {
   desiredState: 'running' | 'stopped' | 'deleting';
   /** The public services of other applications that its current version references (only in the all-services listing). */
   references?: VersionReference[];
+  /** The clusters it is to run on, by its records (only in the all-services listing). */
+  clusters?: string[];
 };
 
 /**

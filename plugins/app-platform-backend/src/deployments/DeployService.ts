@@ -191,7 +191,7 @@ export class DeployService {
 
   /** The services of any of these applications (of all when absent), with what they reference. */
   listServicesOf(applications?: string[]): Promise<Service[]> {
-    return this.services.list({ applications, withReferences: true });
+    return this.services.list({ applications, withRelations: true });
   }
 
   async getService(application: string, name: string): Promise<Service> {

@@ -620,16 +620,22 @@ describe('services, versions and the deploy engine', () => {
           type: 'ExternalName',
           externalName: 'api.pay.svc.cluster.local',
         });
-        // The listing the catalog reads says what the current version references.
+        // The listing the catalog reads says what the current version
+        // references and where each service is to run.
         const listed = await call(ALICE, 'get', '/services');
         expect(
           listed.body.items.map((x: any) => [
             `${x.application}/${x.name}`,
             x.references,
+            x.clusters,
           ]),
         ).toEqual([
-          ['pay/api', undefined],
-          ['shop/web', [{ application: 'pay', service: 'api' }]],
+          ['pay/api', undefined, ['alpha', 'beta']],
+          [
+            'shop/web',
+            [{ application: 'pay', service: 'api' }],
+            ['alpha', 'beta'],
+          ],
         ]);
         // That name is web's now: another service of shop may not take it.
         await call(ALICE, 'post', '/applications/shop/services', {

@@ -931,6 +931,14 @@ export const spec = {
                 "service"
               ]
             }
+          },
+          "clusters": {
+            "type": "array",
+            "description": "The clusters it is to run on, by its records; only in GET /services.",
+            "maxItems": 256,
+            "items": {
+              "$ref": "#/components/schemas/ResourceName"
+            }
           }
         },
         "required": [

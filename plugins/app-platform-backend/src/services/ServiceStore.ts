@@ -67,20 +67,21 @@ export class ServiceStore {
   }
 
   /**
-   * The services, optionally with the references of their current version
-   * (the catalog's `dependsOn`): that reads and parses every current spec, so
-   * only the listing that needs it asks, not reads on the permission path.
+   * The services, optionally with their relations for the catalog's
+   * `dependsOn` (the references of their current version and the clusters
+   * they are to run on): that reads and parses every current spec, so only the
+   * listing that needs it asks, not reads on the permission path.
    */
   async list(
     filter: {
       application?: string;
       applications?: string[];
-      withReferences?: boolean;
+      withRelations?: boolean;
     } = {},
     trx: Knex = this.knex,
   ): Promise<Service[]> {
     const query = this.query(trx);
-    if (filter.withReferences) {
+    if (filter.withRelations) {
       query
         .leftJoin('service_versions as current', function current() {
           this.on('current.application', '=', 'services.application')
@@ -89,12 +90,30 @@ export class ServiceStore {
         })
         .select('current.spec as current_spec');
     }
-    if (filter.application !== undefined)
-      query.where('services.application', filter.application);
-    if (filter.applications !== undefined)
-      query.whereIn('services.application', filter.applications);
+    const clusterRows = filter.withRelations
+      ? trx('service_clusters')
+          .select('application', 'service', 'cluster')
+          .orderBy('cluster')
+      : undefined;
+    for (const q of [query, clusterRows]) {
+      if (!q) continue;
+      const column = q === query ? 'services.application' : 'application';
+      if (filter.application !== undefined) q.where(column, filter.application);
+      if (filter.applications !== undefined)
+        q.whereIn(column, filter.applications);
+    }
     const rows = await query.orderBy(['services.application', 'services.name']);
-    return rows.map(toService);
+    const services = rows.map(toService);
+    if (!clusterRows) return services;
+    const clusters = new Map<string, string[]>();
+    for (const row of await clusterRows) {
+      const key = `${row.application}/${row.service}`;
+      clusters.set(key, [...(clusters.get(key) ?? []), row.cluster]);
+    }
+    return services.map(service => {
+      const on = clusters.get(`${service.application}/${service.name}`);
+      return on ? { ...service, clusters: on } : service;
+    });
   }
 
   async get(

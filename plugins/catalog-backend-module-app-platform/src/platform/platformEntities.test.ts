@@ -12,13 +12,14 @@ const service: Service = {
 };
 
 describe('serviceToEntity', () => {
-  it('makes a service a Component of its application, depending on the services it references', () => {
+  it('makes a service a Component of its application, depending on the services it references and the clusters it runs on', () => {
     const entity = serviceToEntity({
       ...service,
       references: [
         { application: 'pay', service: 'api' },
         { application: 'search', service: 'query' },
       ],
+      clusters: ['production', 'test'],
     });
     expect(entity).toMatchObject({
       kind: 'Component',
@@ -39,12 +40,17 @@ describe('serviceToEntity', () => {
         type: 'service',
         owner: 'group:default/team-a',
         system: 'system:default/shop',
-        dependsOn: ['component:pay/api', 'component:search/query'],
+        dependsOn: [
+          'component:pay/api',
+          'component:search/query',
+          'resource:default/cluster-production',
+          'resource:default/cluster-test',
+        ],
       },
     });
   });
 
-  it('has no dependsOn without references', () => {
+  it('has no dependsOn without references and clusters', () => {
     expect(serviceToEntity(service).spec).not.toHaveProperty('dependsOn');
   });
 });

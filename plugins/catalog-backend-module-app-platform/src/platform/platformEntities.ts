@@ -54,6 +54,15 @@ export function applicationToEntity(application: Application): Entity {
  * is the entity's namespace: `component:<application>/<service>`.
  */
 export function serviceToEntity(service: Service): Entity {
+  // The public services it references, and the clusters it runs on.
+  const dependsOn = [
+    ...(service.references ?? []).map(
+      r => `component:${r.application}/${r.service}`,
+    ),
+    ...(service.clusters ?? []).map(
+      c => `resource:default/${clusterEntityName(c)}`,
+    ),
+  ];
   const location = `app-platform:applications/${service.application}/services/${service.name}`;
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -83,15 +92,14 @@ export function serviceToEntity(service: Service): Entity {
       lifecycle: 'production',
       owner: service.owner,
       system: `system:default/${service.application}`,
-      ...(service.references?.length
-        ? {
-            dependsOn: service.references.map(
-              r => `component:${r.application}/${r.service}`,
-            ),
-          }
-        : {}),
+      ...(dependsOn.length ? { dependsOn } : {}),
     },
   };
+}
+
+/** The name of a cluster's `Resource` entity. */
+function clusterEntityName(cluster: string): string {
+  return `cluster-${cluster}`;
 }
 
 /** A cluster is a `Resource` of type `kubernetes-cluster`. */
@@ -101,7 +109,7 @@ export function clusterToEntity(cluster: Cluster, owner: string): Entity {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
-      name: `cluster-${cluster.name}`,
+      name: clusterEntityName(cluster.name),
       title: cluster.name,
       description: `Kubernetes cluster (${cluster.environment}) at ${cluster.url}`,
       annotations: {
