@@ -9,6 +9,8 @@ import {
   isApplicationOwnerRule,
   isServerOwnerRule,
   isServiceOwnerRule,
+  ciProvidersExtensionPoint,
+  CiProvider,
   serverProvidersExtensionPoint,
   serverResourceRef,
   serviceResourceRef,
@@ -42,6 +44,11 @@ import { Reconciler } from './reconcile/Reconciler';
 import { ReconcileStatusStore } from './reconcile/ReconcileStatusStore';
 import { schedulerRoutesGuardServiceRef } from './permissions/schedulerRoutesGuard';
 import { createRouter } from './router';
+import { CiService } from './ci/CiService';
+import { CiStore } from './ci/CiStore';
+import { GenericCiProvider } from './ci/GenericCiProvider';
+import { GitLabCiProvider } from './ci/GitLabCiProvider';
+import { registerCiRoutes } from './ci/registerCiRoutes';
 import { registerServerRoutes } from './servers/registerServerRoutes';
 import { DeploymentStore } from './deployments/DeploymentStore';
 import { DeploymentTracker } from './deployments/DeploymentTracker';
@@ -78,6 +85,15 @@ export const appPlatformPlugin = createBackendPlugin({
   pluginId: 'app-platform',
   register(env) {
     const serverProviders: ScheduledServerProvider[] = [];
+    const ciProviders: CiProvider[] = [
+      new GenericCiProvider(),
+      new GitLabCiProvider(),
+    ];
+    env.registerExtensionPoint(ciProvidersExtensionPoint, {
+      addCiProvider(provider) {
+        ciProviders.push(provider);
+      },
+    });
     env.registerExtensionPoint(serverProvidersExtensionPoint, {
       addServerProvider(provider, options) {
         serverProviders.push({ provider, schedule: options?.schedule });
@@ -128,10 +144,8 @@ export const appPlatformPlugin = createBackendPlugin({
         const installationId = await resolveInstallationId(config, knex);
         const owned = OwnedObjects.create({ kube, installationId });
         const audit = AuditLog.create({ knex });
-        const clusterStore = ClusterStore.create({
-          knex,
-          cipher: TokenCipher.fromConfig(config),
-        });
+        const cipher = TokenCipher.fromConfig(config);
+        const clusterStore = ClusterStore.create({ knex, cipher });
         const reencrypted = await clusterStore.reencryptTokens();
         if (reencrypted) {
           logger.info(
@@ -404,6 +418,16 @@ export const appPlatformPlugin = createBackendPlugin({
         });
         await servers.schedule();
 
+        const ci = CiService.create({
+          store: CiStore.create({ knex, cipher }),
+          deployments,
+          clusters,
+          auth,
+          audit,
+          logger,
+          providers: ciProviders,
+        });
+
         const health = HealthService.create({ knex });
         httpRouter.use(
           await createRouter({
@@ -441,10 +465,21 @@ export const appPlatformPlugin = createBackendPlugin({
                 isAllowedOnService,
               }),
               registerServerRoutes({ servers, httpAuth, permissions }),
+              registerCiRoutes({
+                ci,
+                httpAuth,
+                permissions,
+                serviceOwner: (application, service) =>
+                  deployments.getService(application, service),
+                isAllowedOnApplication,
+                isAllowedOnService,
+              }),
             ],
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // CI systems have no Backstage token: their provider verifies them.
+        httpRouter.addAuthPolicy({ path: '/ci', allow: 'unauthenticated' });
         logger.info('App Platform backend is ready');
       },
     });

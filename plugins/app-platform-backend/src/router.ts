@@ -3,12 +3,18 @@ import { ApiRouter } from '@backstage/backend-openapi-utils';
 import express from 'express';
 import { createOpenApiRouter, spec } from './schema/openapi.generated';
 import { HealthService } from './health/HealthService';
+import { keepRawBody } from './http/rawBody';
 import { rejectNulCharacters } from './http/rejectNulCharacters';
 import { uniqueViolationAsConflict } from './http/uniqueViolationAsConflict';
 
 /** `/health` as express matches it: case-insensitively, trailing slash allowed. */
 function isHealthPath(path: string): boolean {
   return /^\/health\/?$/i.test(path);
+}
+
+/** `POST /ci/{provider}`: CI webhooks, verified by their provider instead. */
+function isWebhookPath(path: string): boolean {
+  return /^\/ci\/[^/]+\/?$/i.test(path);
 }
 
 /** The router typed by `schema/openapi.yaml`; domains add their routes to it. */
@@ -39,7 +45,7 @@ export async function createRouter(options: {
   // Above express's 100 kB default, so an oversized field (a 1 MB env value)
   // reaches the schema and is refused naming the field, not as "too large".
   const router = await createOpenApiRouter({
-    middleware: [express.json({ limit: '2mb' })],
+    middleware: [express.json({ limit: '2mb', verify: keepRawBody })],
   });
   router.use(rejectNulCharacters());
 
@@ -64,11 +70,14 @@ export async function createRouter(options: {
   // A unique key that two concurrent requests both passed the checks for.
   router.use(uniqueViolationAsConflict());
 
-  // Every route but /health needs a user or a service (401 without
-  // credentials), checked before the body is parsed and validated.
+  // Every route but /health and the CI webhooks needs a user or a service
+  // (401 without credentials), checked before the body is parsed and validated.
   const outer = express.Router();
   outer.use((req, _res, next) => {
-    if (isHealthPath(req.path)) {
+    if (
+      isHealthPath(req.path) ||
+      (req.method === 'POST' && isWebhookPath(req.path))
+    ) {
       next();
       return;
     }

@@ -462,3 +462,44 @@ export type CatalogChange = {
   name: string;
   application?: string;
 };
+
+/**
+ * What a CI build does to a service: `deploy-test` makes it a new version and
+ * deploys it to the healthy `test` clusters; `record` only stores the version.
+ *
+ * @public
+ */
+export type CiPolicy = 'deploy-test' | 'record';
+
+/**
+ * A build a CI system reported for a service, and what it did.
+ *
+ * @public
+ */
+export type CiBuildRecord = {
+  id: string;
+  provider: string;
+  buildId: string;
+  image: string;
+  commit?: string;
+  url?: string;
+  outcome: 'deployed' | 'recorded';
+  version?: number;
+  deploymentId?: string;
+  receivedAt: string;
+};
+
+/**
+ * A service's CI settings (never its webhook secret) and its latest builds.
+ *
+ * @public
+ */
+export type CiSettings = {
+  policy: CiPolicy;
+  /** For CI systems whose payload names no image: the image is `<imageRepository>:<tag>`. */
+  imageRepository?: string;
+  /** When the current webhook secret was created; absent when there is none. */
+  secretCreatedAt?: string;
+  /** The 20 latest builds, newest first. */
+  builds: CiBuildRecord[];
+};

@@ -15,3 +15,4 @@ export const APP_PLATFORM_PLUGIN_ID = 'app-platform';
 
 export * from './permissions/ownerRules';
 export * from './servers';
+export * from './ci';

@@ -85,6 +85,15 @@ export type ClusterSource = {
  * (`ServiceWorkloads`) applies, the tracker settles the record from the watch
  * caches. Rollback, stop, start and delete are records of the same kind.
  */
+/**
+ * Work that must commit or roll back with a new record (a CI build's row):
+ * it runs in the record's transaction, after the record and its version exist.
+ */
+export type WithinRecord = (
+  trx: Knex.Transaction,
+  record: { id: string; version?: number },
+) => Promise<void>;
+
 export class DeployService {
   private readonly renderedDeployments = new Map<
     string,
@@ -260,6 +269,7 @@ export class DeployService {
     serviceName: string,
     request: DeployRequest,
     caller: Caller,
+    options?: { within?: WithinRecord },
   ): Promise<DeploymentRecord> {
     const service = await this.deployable(application, serviceName);
     const { spec, version } = await this.resolveSpec(
@@ -276,6 +286,40 @@ export class DeployService {
       clusters: await this.targetClusters(request.clusters),
       description: request.description,
       caller,
+      within: options?.within,
+    });
+  }
+
+  /**
+   * Stores a spec as the service's next version without deploying it (a CI
+   * build under the `record` policy), after checking that it renders.
+   * `within` runs in the same transaction.
+   */
+  async addVersion(
+    application: string,
+    serviceName: string,
+    spec: VersionSpec,
+    caller: Caller,
+    within?: (trx: Knex.Transaction, version: number) => Promise<void>,
+  ): Promise<ServiceVersion> {
+    const service = await this.deployable(application, serviceName);
+    const valid = validateVersionSpec(spec, 'spec');
+    await this.renderer.render({
+      application,
+      service: service.name,
+      version: await this.nextVersion(service),
+      spec: valid,
+    });
+    return this.knex.transaction(async trx => {
+      const version = await this.services.addVersion(
+        application,
+        service.name,
+        valid,
+        caller.actor,
+        trx,
+      );
+      await within?.(trx, version.number);
+      return version;
     });
   }
 
@@ -887,6 +931,7 @@ export class DeployService {
     clusters: ClusterConnection[];
     description?: string;
     caller: Caller;
+    within?: WithinRecord;
   }): Promise<DeploymentRecord> {
     const { service, spec, action, caller } = input;
     const application = service.application;
@@ -973,6 +1018,7 @@ export class DeployService {
         });
         await this.records.setVersion(id, version!, specHash, trx);
       }
+      await input.within?.(trx, { id, version });
       await this.services.update(
         application,
         service.name,

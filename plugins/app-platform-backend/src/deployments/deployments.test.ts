@@ -1,96 +1,24 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { startSandbox, Sandbox } from '@internal/kube-sandbox';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { Sandbox } from '@internal/kube-sandbox';
 import { Knex } from 'knex';
-import path from 'node:path';
-import request from 'supertest';
 import { capturingLogger } from '../__testUtils__/capturingLogger';
+import {
+  apiClient,
+  Call,
+  kubeFor,
+  platformConfig,
+  spec,
+  startSandboxes,
+} from '../__testUtils__/serviceScenario';
 import {
   ALICE,
   ADMIN,
-  as,
   BOB,
   startTestPlatform,
 } from '../__testUtils__/startTestPlatform';
 import { waitFor } from '../__testUtils__/waitFor';
 
 jest.setTimeout(240_000);
-
-const root = path.resolve(__dirname, '../../../..');
-const CLUSTER_TIMEOUT_MS = 3000;
-
-function platformConfig(sandboxes: Record<string, Sandbox>) {
-  return {
-    clusterTimeout: { milliseconds: CLUSTER_TIMEOUT_MS },
-    reconcile: {
-      interval: { milliseconds: 1000 },
-      initialBackoff: { milliseconds: 300 },
-      maxBackoff: { seconds: 1 },
-    },
-    healthProbe: {
-      frequency: { seconds: 1 },
-      timeout: { milliseconds: CLUSTER_TIMEOUT_MS },
-    },
-    namespaceTemplates: { directory: path.join(root, 'templates/namespaces') },
-    serviceTemplates: { directory: path.join(root, 'templates/services') },
-    clusters: Object.entries(sandboxes).map(([name, sandbox], index) => ({
-      name,
-      url: sandbox.url,
-      caData: sandbox.caData,
-      token: sandbox.token,
-      environment: index === 0 ? 'test' : 'production',
-    })),
-  };
-}
-
-function kubeFor(sandbox: Sandbox) {
-  const kc = new KubeConfig();
-  kc.loadFromString(sandbox.kubeconfig());
-  return {
-    core: kc.makeApiClient(CoreV1Api),
-    apps: kc.makeApiClient(AppsV1Api),
-  };
-}
-
-async function startSandboxes(...names: string[]) {
-  const sandboxes = await Promise.all(
-    names.map(name =>
-      startSandbox({
-        name,
-        namespaceTerminationMs: 200,
-        // Rollouts of a few hundred milliseconds; progress deadline 600 s / 20.
-        controller: { speed: 20 },
-      }),
-    ),
-  );
-  return Object.fromEntries(names.map((n, i) => [n, sandboxes[i]]));
-}
-
-type Call = (
-  user: string | undefined,
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete',
-  p: string,
-  body?: object,
-) => Promise<request.Response>;
-
-function apiClient(server: any, responses: string[]): Call {
-  return async (user, method, p, body) => {
-    let req = request(server)[method](`/api/app-platform${p}`);
-    if (user) req = req.set('Authorization', as(user));
-    if (body) req = req.send(body);
-    const res = await req;
-    responses.push(JSON.stringify(res.body));
-    return res;
-  };
-}
-
-const spec = (image: string, extra: object = {}) => ({
-  image,
-  replicas: 2,
-  ports: [{ name: 'http', containerPort: 8080 }],
-  env: [{ name: 'LOG_LEVEL', value: 'info' }],
-  ...extra,
-});
 
 const SVC = '/applications/shop/services/web';
 
