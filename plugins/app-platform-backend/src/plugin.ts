@@ -53,6 +53,7 @@ import { registerServerRoutes } from './servers/registerServerRoutes';
 import { DeploymentStore } from './deployments/DeploymentStore';
 import { DeploymentTracker } from './deployments/DeploymentTracker';
 import { DeployService } from './deployments/DeployService';
+import { DeployNotifier } from './deployments/DeployNotifier';
 import { registerServiceRoutes } from './deployments/registerServiceRoutes';
 import { CoalescingSignals } from './signals/CoalescingSignals';
 import { ServiceWorkloads } from './deployments/ServiceWorkloads';
@@ -230,6 +231,13 @@ export const appPlatformPlugin = createBackendPlugin({
               : { minutes: 15 },
           ),
         });
+        const deployNotifier = DeployNotifier.create({
+          knex,
+          records: deploymentStore,
+          services: serviceStore,
+          notifications,
+          logger,
+        });
         reconciler.addDomain(
           ServiceWorkloads.create({
             knex,
@@ -242,6 +250,7 @@ export const appPlatformPlugin = createBackendPlugin({
             onSettle: async () => {
               await statusCaches.sync();
               await tracker.sweep();
+              await deployNotifier.sweep();
             },
           }),
         );
@@ -329,6 +338,16 @@ export const appPlatformPlugin = createBackendPlugin({
         tracker.onRecordChange(record =>
           serviceSignals.changed(`${record.application}/${record.service}`),
         );
+        tracker.onRecordChange(record => {
+          if (record.state === 'succeeded' || record.state === 'failed')
+            void deployNotifier
+              .settled(record.id)
+              .catch(error =>
+                logger.warn(
+                  `Notifying deployment ${record.id} failed: ${error}`,
+                ),
+              );
+        });
         lifecycle.addStartupHook(async () => {
           await statusCaches.sync();
           await tracker.sweep();

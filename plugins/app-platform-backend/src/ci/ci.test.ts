@@ -18,6 +18,9 @@ import {
   startTestPlatform,
 } from '../__testUtils__/startTestPlatform';
 import { waitFor } from '../__testUtils__/waitFor';
+import { RecordingNotifications } from '../__testUtils__/RecordingNotifications';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
 
 jest.setTimeout(240_000);
 
@@ -106,13 +109,21 @@ describe('CI webhooks', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it.each(databases.eachSupportedId())(
-    'turn a signed build into a version deployed to the test cluster, once, and refuse the rest on %p',
+    'turn a signed build into a version deployed to the test cluster, once, refuse the rest and notify a failure once on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const { alpha, beta } = await startSandboxes('alpha', 'beta');
+      const notifications = new RecordingNotifications();
       const platform = await startTestPlatform({
         knex,
         appPlatform: platformConfig({ alpha, beta }),
+        features: [
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => notifications,
+          }),
+        ],
       });
       const call: Call = apiClient(platform.server, []);
       const webhook = (
@@ -270,6 +281,56 @@ describe('CI webhooks', () => {
         expect(again.body.build.id).toBe(created.body.build.id);
         expect(await writes(knex)).toEqual(afterFirst);
 
+        // A build that fails on the cluster: one notification, to the owner
+        // group (the CI system is nobody's inbox); the successes of CI builds
+        // notify nobody, a user's own deploy notifies that user.
+        const broken = signed(secret, {
+          ...build,
+          image: 'registry.shop.example/web:broken',
+          build: 'build-44',
+        });
+        const brokenRes = await webhook('generic', broken.raw, broken.headers);
+        expect(brokenRes.status).toBe(201);
+        await waitFor(async () => {
+          const res = await call(
+            ALICE,
+            'get',
+            `${SVC}/deployments/${brokenRes.body.build.deploymentId}`,
+          );
+          return res.body.state === 'failed' ? true : undefined;
+        }, 'the broken build failed');
+        const failures = () =>
+          notifications.sent.filter(
+            n => n.payload.topic === 'deploy failed: shop/web',
+          );
+        await waitFor(
+          async () => (failures().length ? true : undefined),
+          'the failure notified',
+        );
+        // The reconciler's sweeps run every second: they must not send it again.
+        await new Promise(resolve => setTimeout(resolve, 2500));
+        expect(failures()).toHaveLength(1);
+        expect(failures()[0]).toMatchObject({
+          recipients: { type: 'entity', entityRef: ['group:default/team-a'] },
+          payload: {
+            title: 'Deploy v3 of shop/web failed',
+            severity: 'high',
+            link: '/catalog/shop/component/web/deployments',
+          },
+        });
+        expect(failures()[0].payload.description).toMatch(
+          /^alpha: (ErrImagePull|ImagePullBackOff)/,
+        );
+        expect(
+          notifications.sent.map(n => [
+            n.payload.topic,
+            (n.recipients as { entityRef: string[] }).entityRef,
+          ]),
+        ).toEqual([
+          ['deploy succeeded: shop/web', [ALICE]],
+          ['deploy failed: shop/web', ['group:default/team-a']],
+        ]);
+
         // Rotation: the old secret stops working at once.
         const rotated = await call(ALICE, 'post', `${SVC}/ci/secret`);
         expect(rotated.body.secret).not.toBe(secret);
@@ -309,15 +370,15 @@ describe('CI webhooks', () => {
           commit: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
           url: 'http://example.com/gitlab-org/gitlab-test/-/pipelines/31',
           outcome: 'recorded',
-          version: 3,
+          version: 4,
         });
         expect(tagged.body.build.deploymentId).toBeUndefined();
         const versions = await call(ALICE, 'get', `${SVC}/versions`);
         expect(versions.body.items[0]).toMatchObject({
-          number: 3,
+          number: 4,
           spec: { image: 'registry.internal/shop/web:v3.0.0', replicas: 2 },
         });
-        expect(await liveImage(alpha)).toBe('shop/web:2');
+        expect(await liveImage(alpha)).toBe('registry.shop.example/web:broken');
 
         const listed = await call(BOB, 'get', `${SVC}/ci`);
         expect(listed.status).toBe(200);
@@ -325,6 +386,7 @@ describe('CI webhooks', () => {
           listed.body.builds.map((b: any) => [b.provider, b.buildId]),
         ).toEqual([
           ['gitlab', 'pipeline-31'],
+          ['generic', 'build-44'],
           ['generic', 'build-42'],
         ]);
         expect(listed.body.secretCreatedAt).toBe(rotated.body.createdAt);

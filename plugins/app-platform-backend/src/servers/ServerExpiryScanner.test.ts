@@ -1,9 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import {
-  NotificationSendOptions,
-  NotificationService,
-} from '@backstage/plugin-notifications-node';
 import { migrateDatabase } from '../database/migrateDatabase';
+import { RecordingNotifications } from '../__testUtils__/RecordingNotifications';
 import {
   crossedThreshold,
   expirySeverity,
@@ -12,21 +9,6 @@ import {
 import { KEPT_EXPIRY_SCANS, ServerFields, ServerStore } from './ServerStore';
 
 jest.setTimeout(60_000);
-
-/** Backstage's notification service, recording instead of delivering. */
-class RecordingNotifications implements NotificationService {
-  readonly sent: NotificationSendOptions[] = [];
-  failNext = false;
-  async send(options: NotificationSendOptions) {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('notifications backend unavailable');
-    }
-    // A little latency, so concurrent scans really overlap.
-    await new Promise(resolve => setTimeout(resolve, 5));
-    this.sent.push(options);
-  }
-}
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = new Date('2026-11-01T09:00:00Z');
