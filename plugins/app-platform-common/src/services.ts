@@ -254,6 +254,8 @@ export type DeploymentRecord = {
   previousSpec?: VersionSpec;
   /** The record this one rolls back to. */
   rollbackOf?: string;
+  /** The record on `test` clusters whose spec this one promotes to `production`. */
+  promotedFrom?: string;
   createdBy: string;
   /** Why, as the person or system who started it said. */
   description?: string;

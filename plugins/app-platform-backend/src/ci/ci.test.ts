@@ -109,7 +109,7 @@ describe('CI webhooks', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it.each(databases.eachSupportedId())(
-    'turn a signed build into a version deployed to the test cluster, once, refuse the rest and notify a failure once on %p',
+    'turn a signed build into a version deployed to the test cluster, once, promote it to production, refuse the rest and notify a failure once on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const { alpha, beta } = await startSandboxes('alpha', 'beta');
@@ -281,6 +281,74 @@ describe('CI webhooks', () => {
         expect(again.body.build.id).toBe(created.body.build.id);
         expect(await writes(knex)).toEqual(afterFirst);
 
+        // Promotion of the build's record to production: planned, then applied
+        // as a record that says where it came from.
+        const fromTest = created.body.build.deploymentId;
+        const plan = await call(ALICE, 'post', `${SVC}/plan`, {
+          deployment: fromTest,
+          clusters: ['beta'],
+        });
+        expect(plan.status).toBe(200);
+        expect(plan.body.clusters.map((c: any) => c.cluster)).toEqual(['beta']);
+        expect(
+          plan.body.clusters[0].objects.find(
+            (o: any) => o.kind === 'Deployment',
+          ).action,
+        ).toBe('update');
+        expect(
+          (
+            await call(
+              BOB,
+              'post',
+              `${SVC}/deployments/${fromTest}/promote`,
+              {},
+            )
+          ).status,
+        ).toBe(403);
+        const promoted = await call(
+          ALICE,
+          'post',
+          `${SVC}/deployments/${fromTest}/promote`,
+          {},
+        );
+        expect(promoted.status).toBe(202);
+        expect(promoted.body).toMatchObject({
+          promotedFrom: fromTest,
+          version: 2,
+          createdBy: ALICE,
+        });
+        expect(promoted.body.targets.map((t: any) => t.cluster)).toEqual([
+          'beta',
+        ]);
+        await waitFor(async () => {
+          const res = await call(
+            ALICE,
+            'get',
+            `${SVC}/deployments/${promoted.body.id}`,
+          );
+          return res.body.state === 'succeeded' ? true : undefined;
+        }, 'the promotion succeeded');
+        expect(await liveImage(beta)).toBe('shop/web:2');
+        // Only a deploy that succeeded on test clusters can be promoted.
+        const again2 = await call(
+          ALICE,
+          'post',
+          `${SVC}/deployments/${promoted.body.id}/promote`,
+          {},
+        );
+        expect(again2.status).toBe(409);
+        expect(again2.body.error.message).toMatch(/not a test cluster/);
+        const toTest = await call(
+          ALICE,
+          'post',
+          `${SVC}/deployments/${fromTest}/promote`,
+          { clusters: ['alpha'] },
+        );
+        expect(toTest.status).toBe(400);
+        expect(toTest.body.error.message).toMatch(
+          /^clusters: alpha is not a production cluster/,
+        );
+
         // A build that fails on the cluster: one notification, to the owner
         // group (the CI system is nobody's inbox); the successes of CI builds
         // notify nobody, a user's own deploy notifies that user.
@@ -327,6 +395,7 @@ describe('CI webhooks', () => {
             (n.recipients as { entityRef: string[] }).entityRef,
           ]),
         ).toEqual([
+          ['deploy succeeded: shop/web', [ALICE]],
           ['deploy succeeded: shop/web', [ALICE]],
           ['deploy failed: shop/web', ['group:default/team-a']],
         ]);

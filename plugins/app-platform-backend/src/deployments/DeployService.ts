@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  Cluster,
   APP_PLATFORM_ANNOTATIONS,
   ApplicationStatus,
   checkApplicationName,
@@ -75,6 +76,8 @@ export type DeployRequest = SpecSource & {
 export type ClusterSource = {
   healthyConnections(): Promise<ClusterConnection[]>;
   connection(name: string): Promise<ClusterConnection>;
+  /** Every registered cluster, for the environments of a promotion. */
+  list(): Promise<Cluster[]>;
 };
 
 /**
@@ -349,6 +352,72 @@ export class DeployService {
         request.clusters ?? earlier.targets.map(t => t.cluster),
       ),
       description: request.description,
+      caller,
+    });
+  }
+
+  /**
+   * Applies the spec of a record that succeeded on `test` clusters to the
+   * `production` ones (the healthy ones, or those asked for), as a new record
+   * that names where it came from.
+   */
+  async promote(
+    application: string,
+    serviceName: string,
+    recordId: string,
+    request: { clusters?: string[]; description?: string },
+    caller: Caller,
+  ): Promise<DeploymentRecord> {
+    const service = await this.deployable(application, serviceName);
+    const earlier = await this.getRecord(application, serviceName, recordId);
+    const environments = new Map(
+      (await this.clusters.list()).map(c => [c.name, c.environment]),
+    );
+    if (earlier.state !== 'succeeded' || !earlier.spec) {
+      throw new ConflictError(
+        `deployment ${recordId} is ${earlier.state}${
+          earlier.spec ? '' : ' and has no spec'
+        }: only a deploy that succeeded on test can be promoted`,
+      );
+    }
+    const notTest = earlier.targets
+      .map(t => t.cluster)
+      .filter(c => environments.get(c) !== 'test');
+    if (notTest.length) {
+      throw new ConflictError(
+        `deployment ${recordId} also ran on ${notTest.join(
+          ', ',
+        )}, not a test cluster: only a deploy on test clusters can be promoted`,
+      );
+    }
+    const production =
+      request.clusters ??
+      [...environments].filter(([, e]) => e === 'production').map(([n]) => n);
+    const notProduction = production.filter(
+      c => environments.get(c) !== 'production',
+    );
+    if (notProduction.length) {
+      throw new InputError(
+        `clusters: ${notProduction.join(', ')} ${
+          notProduction.length === 1 ? 'is' : 'are'
+        } not a production cluster`,
+      );
+    }
+    const clusters = await this.targetClusters(request.clusters ?? production, {
+      skipUnhealthy: request.clusters === undefined,
+    });
+    if (!clusters.length) {
+      throw new ConflictError('No healthy production cluster can receive it');
+    }
+    return this.record({
+      service,
+      action: 'deploy',
+      spec: earlier.spec,
+      version: earlier.version,
+      newVersion: false,
+      promotedFrom: earlier.id,
+      clusters,
+      description: request.description ?? `promoted from ${earlier.id}`,
       caller,
     });
   }
@@ -928,6 +997,7 @@ export class DeployService {
     version?: number;
     newVersion: boolean;
     rollbackOf?: string;
+    promotedFrom?: string;
     clusters: ClusterConnection[];
     description?: string;
     caller: Caller;
@@ -988,6 +1058,7 @@ export class DeployService {
           spec,
           previousSpec: previous?.spec,
           rollbackOf: input.rollbackOf,
+          promotedFrom: input.promotedFrom,
           createdBy: caller.actor,
           description: input.description,
           summary,
@@ -1045,6 +1116,7 @@ export class DeployService {
             version,
             clusters: input.clusters.map(c => c.name),
             ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+            ...(input.promotedFrom ? { promotedFrom: input.promotedFrom } : {}),
           },
         },
         trx,

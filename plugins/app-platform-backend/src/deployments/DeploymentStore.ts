@@ -22,6 +22,7 @@ export type NewDeployment = {
   previousSpec?: VersionSpec;
   specHash?: string;
   rollbackOf?: string;
+  promotedFrom?: string;
   createdBy: string;
   description?: string;
   summary: string;
@@ -74,6 +75,7 @@ function toRecord(row: any, targets: DeploymentTarget[]): DeploymentRow {
     previousSpec: parse<VersionSpec>(row.previous_spec),
     specHash: row.spec_hash ?? undefined,
     rollbackOf: row.rollback_of ?? undefined,
+    promotedFrom: row.promoted_from ?? undefined,
     createdBy: row.created_by,
     description: row.description ?? undefined,
     summary: row.summary,
@@ -135,6 +137,7 @@ export class DeploymentStore {
             : undefined,
           spec_hash: record.specHash,
           rollback_of: record.rollbackOf,
+          promoted_from: record.promotedFrom,
           created_by: record.createdBy,
           description: record.description,
           summary: record.summary,

@@ -360,6 +360,29 @@ export function registerServiceRoutes(options: {
       },
     );
 
+    router.post(
+      '/applications/:name/services/:service/deployments/:deployment/promote',
+      async (req, res) => {
+        const caller = await onService(
+          req,
+          req.params.name,
+          req.params.service,
+          serviceDeployPermission,
+        );
+        res
+          .status(202)
+          .json(
+            await deployments.promote(
+              req.params.name,
+              req.params.service,
+              req.params.deployment,
+              req.body ?? {},
+              caller,
+            ),
+          );
+      },
+    );
+
     for (const action of ['stop', 'start'] as const) {
       router.post(
         `/applications/:name/services/:service/${action}`,

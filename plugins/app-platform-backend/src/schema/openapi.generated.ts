@@ -1293,6 +1293,10 @@ export const spec = {
             "type": "string",
             "maxLength": 36
           },
+          "promotedFrom": {
+            "type": "string",
+            "maxLength": 36
+          },
           "createdBy": {
             "type": "string",
             "maxLength": 255
@@ -3043,6 +3047,48 @@ export const spec = {
       "post": {
         "operationId": "RollbackDeployment",
         "description": "Applies the spec of this earlier record again as a new record marked as its rollback (plan it first with POST plan and deployment). Needs app-platform.service.rollback.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/service"
+          },
+          {
+            "$ref": "#/components/parameters/deployment"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RollbackRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/services/{service}/deployments/{deployment}/promote": {
+      "post": {
+        "operationId": "PromoteDeployment",
+        "description": "Applies the spec of a record that succeeded on test clusters to the healthy production clusters (or those given), as a new record that names it in promotedFrom (plan it first with POST plan, deployment and the production clusters). 409 unless the record succeeded and ran on test clusters only. Needs app-platform.service.deploy.",
         "parameters": [
           {
             "$ref": "#/components/parameters/name"
