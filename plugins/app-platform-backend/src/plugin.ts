@@ -437,8 +437,15 @@ export const appPlatformPlugin = createBackendPlugin({
         });
         await servers.schedule();
 
+        const ciStore = CiStore.create({ knex, cipher });
+        const reencryptedSecrets = await ciStore.reencryptSecrets();
+        if (reencryptedSecrets) {
+          logger.info(
+            `Re-encrypted ${reencryptedSecrets} webhook secret hash(es) with the current key`,
+          );
+        }
         const ci = CiService.create({
-          store: CiStore.create({ knex, cipher }),
+          store: ciStore,
           deployments,
           clusters,
           auth,

@@ -5,6 +5,7 @@ import {
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
 import { TokenCipher } from '../clusters/TokenCipher';
+import { reencryptColumn } from '../database/reencryptColumn';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 
 const LATEST_BUILDS = 20;
@@ -70,6 +71,18 @@ export class CiStore {
       .insert({ ...key, ...row })
       .onConflict(['application', 'service'])
       .merge(Object.keys(row));
+  }
+
+  /** Moves every stored secret hash to the current key (see reencryptColumn). */
+  reencryptSecrets(): Promise<number> {
+    return reencryptColumn(this.knex, this.cipher, {
+      table: 'service_ci',
+      column: 'secret_hash',
+      key: ['application', 'service'],
+      values: 'webhook secret hash(es)',
+      describe: row =>
+        `The webhook secret of service "${row.application}/${row.service}"`,
+    });
   }
 
   /** Replaces the webhook secret's hash: the old secret stops working at once. */

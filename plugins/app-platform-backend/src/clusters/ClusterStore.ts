@@ -8,6 +8,7 @@ import { ChangeNotifier } from '../database/ChangeNotifier';
 import { toIsoString, toOptionalIsoString } from '../database/toIsoString';
 import { ClusterConnection } from '../kube/KubeClients';
 import { TokenCipher } from './TokenCipher';
+import { reencryptColumn } from '../database/reencryptColumn';
 
 /** A cluster as it is stored, token in the clear only inside this process. */
 export type ClusterRecord = {
@@ -97,43 +98,15 @@ export class ClusterStore {
     this.changes.notifyAfter(trx, name);
   }
 
-  /**
-   * Encrypts every stored token that is not under the current key with it,
-   * at start-up, so that a previous key can be dropped from config after one
-   * start. Fails with what to do when a token needs a key that config lacks:
-   * better a backend that does not start than one that answers 500 on every
-   * cluster call.
-   */
-  async reencryptTokens(): Promise<number> {
-    const rows = await this.knex('clusters').select('name', 'token_encrypted');
-    const stale = rows.filter(row => this.cipher.isStale(row.token_encrypted));
-    if (stale.length === 0) return 0;
-    if (this.cipher.currentKeyId() === undefined) {
-      throw new Error(
-        `appPlatform.encryptionKey (or appPlatform.encryptionKeys) is not configured, but ${rows.length} cluster token(s) are stored encrypted; configure the key they were stored with`,
-      );
-    }
-    for (const row of stale) {
-      const keyId = this.cipher.keyIdOf(row.token_encrypted);
-      if (!this.cipher.hasKey(keyId)) {
-        throw new Error(
-          `The token of cluster "${row.name}" is encrypted with key "${keyId}", which is not configured; add it to appPlatform.encryptionKeys as a previous key (after the current one), or remove the cluster`,
-        );
-      }
-      let token: string;
-      try {
-        token = this.cipher.decrypt(row.token_encrypted);
-      } catch {
-        throw new Error(
-          `The token of cluster "${row.name}" cannot be decrypted with key "${keyId}": the configured key differs from the one it was stored with`,
-        );
-      }
-      // Conditional on the old value: another replica may be doing the same.
-      await this.knex('clusters')
-        .where({ name: row.name, token_encrypted: row.token_encrypted })
-        .update({ token_encrypted: this.cipher.encrypt(token) });
-    }
-    return stale.length;
+  /** Moves every stored token to the current key (see reencryptColumn). */
+  reencryptTokens(): Promise<number> {
+    return reencryptColumn(this.knex, this.cipher, {
+      table: 'clusters',
+      column: 'token_encrypted',
+      key: ['name'],
+      values: 'cluster token(s)',
+      describe: row => `The token of cluster "${row.name}"`,
+    });
   }
 
   async namesFromConfig(): Promise<string[]> {
