@@ -15,6 +15,8 @@ import {
   ServerTaskTrigger,
 } from '../servers';
 import {
+  CiPolicy,
+  CiSettings,
   ApplicationStatus,
   ClusterPlan,
   DeploymentDiff,
@@ -463,6 +465,66 @@ export class AppPlatformClient {
       options,
       { method: 'POST', body: request },
     );
+  }
+
+  /** Applies a record that succeeded on test clusters to the production ones. */
+  async promote(
+    application: string,
+    service: string,
+    id: string,
+    request: { clusters?: string[]; description?: string } = {},
+    options: CallOptions = {},
+  ): Promise<DeploymentRecord> {
+    return this.request<DeploymentRecord>(
+      `${deploymentPath(application, service, id)}/promote`,
+      options,
+      { method: 'POST', body: request },
+    );
+  }
+
+  /** A service's CI settings (never its webhook secret) and latest builds. */
+  async getServiceCi(
+    application: string,
+    service: string,
+    options: CallOptions = {},
+  ): Promise<CiSettings> {
+    return this.request<CiSettings>(
+      `${servicePath(application, service)}/ci`,
+      options,
+    );
+  }
+
+  async updateServiceCi(
+    application: string,
+    service: string,
+    changes: { policy?: CiPolicy; imageRepository?: string },
+    options: CallOptions = {},
+  ): Promise<CiSettings> {
+    return this.request<CiSettings>(
+      `${servicePath(application, service)}/ci`,
+      options,
+      { method: 'PUT', body: changes },
+    );
+  }
+
+  /** A new webhook secret, returned this once; the previous one stops working. */
+  async createServiceCiSecret(
+    application: string,
+    service: string,
+    options: CallOptions = {},
+  ): Promise<{ secret: string; createdAt: string }> {
+    return this.request(
+      `${servicePath(application, service)}/ci/secret`,
+      options,
+      { method: 'POST' },
+    );
+  }
+
+  /** Where a CI provider sends its webhooks (`POST`). */
+  async ciWebhookUrl(provider: string): Promise<string> {
+    return `${await this.discovery.getBaseUrl(
+      'app-platform',
+    )}/ci/${encodeURIComponent(provider)}`;
   }
 
   /** Scales the service to zero (`stop`) or back to its version (`start`). */

@@ -110,6 +110,7 @@ function backend(extra: Record<string, Answer> = {}, application = 'shop') {
       clusters: running(12),
       latestDeployment: newest[0],
     }),
+    [`${base}/ci`]: json({ policy: 'record', builds: [] }),
     [`${base}/deployments`]: ({ query }) =>
       query.get('before') === 'page-2'
         ? json({ items: older })()

@@ -26,6 +26,7 @@ import { appPlatformApiRef } from '../../api/appPlatformApiRef';
 import { describeError } from '../../api/describeError';
 import { useLiveValue } from '../../hooks/useLiveValue';
 import { StateLabel } from '../common/ServiceStateChip';
+import { CiSettingsCard } from './CiSettingsCard';
 import { ClusterRollouts } from './ClusterRollouts';
 import { DeployDialog } from './DeployDialog';
 import { DeploymentDetailDialog } from './DeploymentDetailDialog';
@@ -325,6 +326,8 @@ export const ServiceDeploymentsContent = () => {
           </Box>
         </CardBody>
       </Card>
+
+      <CiSettingsCard application={application} service={name} />
 
       {dialog?.kind === 'deploy' && (
         <DeployDialog
