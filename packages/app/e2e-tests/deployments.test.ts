@@ -77,7 +77,7 @@ test('deploys, fails with the reason, rolls back and compares records from the D
 
   // 1. A new image through the form and the plan dialog.
   await page.getByRole('button', { name: 'Deploy new version' }).click();
-  const image = page.getByRole('textbox', { name: 'Image' });
+  const image = page.getByRole('textbox', { name: 'Image', exact: true });
   await expect(image).toHaveValue('shop/web:1');
   await image.fill('shop/web:2');
   await page
@@ -145,7 +145,7 @@ test('deploys, fails with the reason, rolls back and compares records from the D
   // 2. A bad image: the reason shows on every cluster.
   await page.getByRole('button', { name: 'Deploy new version' }).click();
   await page
-    .getByRole('textbox', { name: 'Image' })
+    .getByRole('textbox', { name: 'Image', exact: true })
     .fill('registry.example/shop/web:3');
   await page.getByRole('button', { name: 'Review plan' }).click();
   await expect(page.getByLabel('Plan summary')).toContainText('to update');
