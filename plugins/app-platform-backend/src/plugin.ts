@@ -43,6 +43,7 @@ import { resolveInstallationId } from './ownership/resolveInstallationId';
 import { Reconciler } from './reconcile/Reconciler';
 import { ReconcileStatusStore } from './reconcile/ReconcileStatusStore';
 import { schedulerRoutesGuardServiceRef } from './permissions/schedulerRoutesGuard';
+import { createResourceGuards } from './permissions/createResourceGuards';
 import { createRouter } from './router';
 import { CiService } from './ci/CiService';
 import { CiStore } from './ci/CiStore';
@@ -454,6 +455,15 @@ export const appPlatformPlugin = createBackendPlugin({
           providers: ciProviders,
         });
 
+        const guards = createResourceGuards({
+          httpAuth,
+          permissions,
+          application: name => applications.get(name),
+          service: (application, name) =>
+            deployments.getService(application, name),
+          isAllowedOnApplication,
+          isAllowedOnService,
+        });
         const health = HealthService.create({ knex });
         httpRouter.use(
           await createRouter({
@@ -487,19 +497,10 @@ export const appPlatformPlugin = createBackendPlugin({
                 applications,
                 httpAuth,
                 permissions,
-                isAllowedOnApplication,
-                isAllowedOnService,
+                guards,
               }),
               registerServerRoutes({ servers, httpAuth, permissions }),
-              registerCiRoutes({
-                ci,
-                httpAuth,
-                permissions,
-                serviceOwner: (application, service) =>
-                  deployments.getService(application, service),
-                isAllowedOnApplication,
-                isAllowedOnService,
-              }),
+              registerCiRoutes({ ci, guards }),
             ],
           }),
         );

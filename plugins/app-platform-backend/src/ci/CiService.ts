@@ -146,12 +146,8 @@ export class CiService {
       );
     }
     const { application, service } = provider.serviceOf(request);
-    const target = await this.deployments
-      .getService(application, service)
-      .catch(() => undefined);
-    if (!target) {
-      throw new NotFoundError(`No service "${application}/${service}"`);
-    }
+    // A NotFoundError names the service; other failures stay 500s.
+    const target = await this.deployments.getService(application, service);
     const settings = await this.store.webhookSettings({ application, service });
     if (!settings?.secretHash) {
       throw new AuthenticationError(

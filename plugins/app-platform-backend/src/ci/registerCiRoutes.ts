@@ -1,13 +1,8 @@
 import {
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { PolicyDecision } from '@backstage/plugin-permission-common';
-import {
   applicationReadPermission,
   serviceUpdatePermission,
 } from '@internal/plugin-app-platform-common';
-import { actorOf, authorizeResource } from '../permissions/authorizeRequest';
+import { ResourceGuards } from '../permissions/createResourceGuards';
 import { rawBodyOf } from '../http/rawBody';
 import { AppPlatformRouter } from '../router';
 import { CiService } from './CiService';
@@ -19,52 +14,15 @@ import { CiService } from './CiService';
  */
 export function registerCiRoutes(options: {
   ci: CiService;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  /** The service's owner, for the permission rules; 404 for an unknown service. */
-  serviceOwner: (
-    application: string,
-    service: string,
-  ) => Promise<{ owner: string }>;
-  isAllowedOnApplication: (
-    decision: PolicyDecision,
-    resource: { owner: string },
-  ) => boolean;
-  isAllowedOnService: (
-    decision: PolicyDecision,
-    resource: { owner: string },
-  ) => boolean;
+  guards: ResourceGuards;
 }) {
-  const { ci, httpAuth, permissions } = options;
-
-  async function onService(
-    req: Parameters<HttpAuthService['credentials']>[0],
-    application: string,
-    service: string,
-    permission:
-      | typeof serviceUpdatePermission
-      | typeof applicationReadPermission,
-  ) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const resource = await options.serviceOwner(application, service);
-    const read = permission === applicationReadPermission;
-    await authorizeResource(permissions, credentials, {
-      permission,
-      resourceRef: read ? application : `${application}/${service}`,
-      resource,
-      isAllowed: read
-        ? options.isAllowedOnApplication
-        : options.isAllowedOnService,
-    });
-    return { actor: actorOf(credentials), credentials };
-  }
+  const { ci } = options;
+  const { onApplication, onService } = options.guards;
 
   return (router: AppPlatformRouter) => {
     router.get('/applications/:name/services/:service/ci', async (req, res) => {
       const { name, service } = req.params;
-      await onService(req, name, service, applicationReadPermission);
+      await onApplication(req, name, applicationReadPermission);
       res.json(await ci.settings(name, service));
     });
 

@@ -3,10 +3,6 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
-  PolicyDecision,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import {
   applicationReadPermission,
   applicationUpdatePermission,
   serviceCreatePermission,
@@ -18,8 +14,8 @@ import {
 } from '@internal/plugin-app-platform-common';
 import { ApplicationService } from '../applications/ApplicationService';
 import { ApplicationTemplates } from '../services/ApplicationTemplates';
-import { actorOf, authorizeResource } from '../permissions/authorizeRequest';
 import { applicationFilter } from '../permissions/applicationFilter';
+import { ResourceGuards } from '../permissions/createResourceGuards';
 import { AppPlatformRouter } from '../router';
 import { DeployService } from './DeployService';
 
@@ -38,57 +34,12 @@ export function registerServiceRoutes(options: {
   applications: ApplicationService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  /** Applies a policy decision to an application (the plugin's owner rules). */
-  isAllowedOnApplication: (
-    decision: PolicyDecision,
-    resource: { owner: string },
-  ) => boolean;
-  /** Applies a policy decision to a service (owned by its application's owner). */
-  isAllowedOnService: (
-    decision: PolicyDecision,
-    resource: { owner: string },
-  ) => boolean;
+  /** The credential and permission checks (createResourceGuards). */
+  guards: ResourceGuards;
 }) {
   const { deployments, applications, httpAuth, permissions } = options;
 
-  /** 404 for an unknown application first, then the permission on it. */
-  async function onApplication(
-    req: Parameters<HttpAuthService['credentials']>[0],
-    name: string,
-    permission: ResourcePermission,
-  ) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const application = await applications.get(name);
-    await authorizeResource(permissions, credentials, {
-      permission,
-      resourceRef: name,
-      resource: application,
-      isAllowed: options.isAllowedOnApplication,
-    });
-    return { actor: actorOf(credentials), credentials };
-  }
-
-  /** 404 for an unknown service first, then the permission on it. */
-  async function onService(
-    req: Parameters<HttpAuthService['credentials']>[0],
-    application: string,
-    name: string,
-    permission: ResourcePermission,
-  ) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const service = await deployments.getService(application, name);
-    await authorizeResource(permissions, credentials, {
-      permission,
-      resourceRef: `${application}/${name}`,
-      resource: service,
-      isAllowed: options.isAllowedOnService,
-    });
-    return { actor: actorOf(credentials), credentials };
-  }
+  const { onApplication, onService } = options.guards;
 
   return (router: AppPlatformRouter) => {
     router.get('/applications/:name/service-templates', async (req, res) => {
@@ -337,51 +288,35 @@ export function registerServiceRoutes(options: {
       },
     );
 
-    router.post(
-      '/applications/:name/services/:service/deployments/:deployment/rollback',
-      async (req, res) => {
-        const caller = await onService(
-          req,
-          req.params.name,
-          req.params.service,
-          serviceRollbackPermission,
-        );
-        res
-          .status(202)
-          .json(
-            await deployments.rollback(
-              req.params.name,
-              req.params.service,
-              req.params.deployment,
-              req.body ?? {},
-              caller,
-            ),
+    // Both apply an earlier record's spec again, as a new record naming it.
+    const fromRecord = [
+      { action: 'rollback', permission: serviceRollbackPermission },
+      { action: 'promote', permission: serviceDeployPermission },
+    ] as const;
+    for (const { action, permission } of fromRecord) {
+      router.post(
+        `/applications/:name/services/:service/deployments/:deployment/${action}`,
+        async (req, res) => {
+          const caller = await onService(
+            req,
+            req.params.name,
+            req.params.service,
+            permission,
           );
-      },
-    );
-
-    router.post(
-      '/applications/:name/services/:service/deployments/:deployment/promote',
-      async (req, res) => {
-        const caller = await onService(
-          req,
-          req.params.name,
-          req.params.service,
-          serviceDeployPermission,
-        );
-        res
-          .status(202)
-          .json(
-            await deployments.promote(
-              req.params.name,
-              req.params.service,
-              req.params.deployment,
-              req.body ?? {},
-              caller,
-            ),
-          );
-      },
-    );
+          res
+            .status(202)
+            .json(
+              await deployments[action](
+                req.params.name,
+                req.params.service,
+                req.params.deployment,
+                req.body ?? {},
+                caller,
+              ),
+            );
+        },
+      );
+    }
 
     for (const action of ['stop', 'start'] as const) {
       router.post(
