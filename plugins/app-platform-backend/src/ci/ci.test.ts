@@ -316,6 +316,10 @@ describe('CI webhooks', () => {
           promotedFrom: fromTest,
           version: 2,
           createdBy: ALICE,
+          // Against what production ran, not the test deploy it came from.
+          summary: expect.stringContaining('shop/web:1 → shop/web:2'),
+          previousSpec: expect.objectContaining({ image: 'shop/web:1' }),
+          description: 'promoted from v2 on alpha',
         });
         expect(promoted.body.targets.map((t: any) => t.cluster)).toEqual([
           'beta',

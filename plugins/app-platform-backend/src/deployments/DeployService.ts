@@ -380,6 +380,12 @@ export class DeployService {
         }: only a deploy that succeeded on test can be promoted`,
       );
     }
+    if (earlier.action === 'stop') {
+      // Its spec has no replicas: promoting it would stop production.
+      throw new ConflictError(
+        `deployment ${recordId} is a stop: only a deploy that succeeded on test can be promoted`,
+      );
+    }
     const notTest = earlier.targets
       .map(t => t.cluster)
       .filter(c => environments.get(c) !== 'test');
@@ -417,7 +423,11 @@ export class DeployService {
       newVersion: false,
       promotedFrom: earlier.id,
       clusters,
-      description: request.description ?? `promoted from ${earlier.id}`,
+      description:
+        request.description ??
+        `promoted from ${
+          earlier.version !== undefined ? `v${earlier.version}` : earlier.action
+        } on ${earlier.targets.map(t => t.cluster).join(', ')}`,
       caller,
     });
   }
@@ -889,12 +899,23 @@ export class DeployService {
     );
   }
 
+  /**
+   * The newest record placed on the service's clusters, or on those of
+   * `clusters` that hold it (a promotion compares with what production
+   * runs, not with the test deploy it came from).
+   */
   private async currentRecord(
     application: string,
     service: string,
+    clusters?: string[],
   ): Promise<DeploymentRow | undefined> {
     const placed = await this.records.desired({ application, service });
-    const ids = [...new Set(placed.map(p => p.deploymentId))];
+    const onTargets = placed.filter(p => clusters?.includes(p.cluster));
+    const ids = [
+      ...new Set(
+        (onTargets.length ? onTargets : placed).map(p => p.deploymentId),
+      ),
+    ];
     const records = (
       await Promise.all(ids.map(id => this.records.get(id)))
     ).filter((r): r is DeploymentRow => Boolean(r?.spec));
@@ -1018,7 +1039,11 @@ export class DeployService {
       await this.checkNames(application, service.name, rendered.objects);
       await this.checkReferences(application, spec, input.clusters);
     }
-    const previous = await this.currentRecord(application, service.name);
+    const previous = await this.currentRecord(
+      application,
+      service.name,
+      input.clusters.map(c => c.name),
+    );
     // Only for the summary: a template removed since makes it a full one.
     const previousObjects = previous?.spec
       ? await this.renderer

@@ -404,6 +404,15 @@ describe('services, versions and the deploy engine', () => {
         const stopped = await call(ALICE, 'post', `${SVC}/stop`);
         expect(stopped.status).toBe(202);
         expect((await settled(call, stopped.body.id)).state).toBe('succeeded');
+        // Promoting a stop would stop production.
+        const promotedStop = await call(
+          ALICE,
+          'post',
+          `${SVC}/deployments/${stopped.body.id}/promote`,
+          {},
+        );
+        expect(promotedStop.status).toBe(409);
+        expect(promotedStop.body.error.message).toMatch(/is a stop/);
         const afterStop = await call(ALICE, 'get', `${SVC}/status`);
         expect(afterStop.body.clusters.map((c: any) => c.state)).toEqual([
           'stopped',

@@ -3,6 +3,7 @@ import { DeploymentRecord } from '@internal/plugin-app-platform-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DeploymentHistory } from './DeploymentHistory';
+import { isPromotable } from './EnvironmentsCard';
 
 const at = (minute: number, second = 0) =>
   new Date(Date.UTC(2026, 10, 24, 10, minute, second)).toISOString();
@@ -55,6 +56,7 @@ async function render(
     onSelect: jest.fn(),
     onOpen: jest.fn(),
     onRollback: jest.fn(),
+    onPromote: jest.fn(),
     onNextPage: jest.fn(),
     onPreviousPage: jest.fn(),
   };
@@ -63,6 +65,10 @@ async function render(
       records={records}
       selected={[]}
       rollback={{ allowed: true }}
+      promote={{ allowed: true }}
+      isPromotable={r =>
+        isPromotable(r, c => (c === 'alpha' ? 'test' : 'production'))
+      }
       hasNextPage
       hasPreviousPage={false}
       {...handlers}
@@ -111,6 +117,41 @@ describe('DeploymentHistory', () => {
     ).toBeNull();
     await userEvent.click(screen.getByRole('button', { name: /next/i }));
     expect(handlers.onNextPage).toHaveBeenCalled();
+  });
+
+  it('promotes a deploy that succeeded on test only, and says where a promotion came from', async () => {
+    const onTest: DeploymentRecord = {
+      ...records[2],
+      id: 'r4',
+      version: 3,
+      spec: { image: 'shop/web:3', replicas: 1, ports: [] },
+      targets: [{ cluster: 'alpha', state: 'succeeded' }],
+      createdAt: at(4),
+    };
+    const promoted: DeploymentRecord = {
+      ...onTest,
+      id: 'r5',
+      promotedFrom: 'r4',
+      targets: [{ cluster: 'beta', state: 'succeeded' }],
+      createdAt: at(5),
+    };
+    const handlers = await render({
+      records: [promoted, onTest, ...records],
+    });
+    const row = (id: string) =>
+      screen
+        .getByRole('checkbox', { name: `Compare deploy v3 (${id})` })
+        .closest('tr')! as HTMLElement;
+    expect(row('r5')).toHaveTextContent('promoted from deploy v3 on alpha');
+    await userEvent.click(
+      within(row('r4')).getByRole('button', { name: 'Promote' }),
+    );
+    expect(handlers.onPromote).toHaveBeenCalledWith(onTest);
+    // What ran on production, what failed and what has no test target is no promotion.
+    expect(
+      within(row('r5')).queryByRole('button', { name: 'Promote' }),
+    ).toBeNull();
+    expect(screen.getAllByRole('button', { name: 'Promote' })).toHaveLength(1);
   });
 
   it('keeps at most two records picked for comparison', async () => {

@@ -25,6 +25,16 @@ function rollbackTarget(id: string, records: DeploymentRecord[]): string {
     : `back to record ${id.slice(0, 8)}`;
 }
 
+/** `promoted from deploy v4 on alpha`, or the record's id when it is on another page. */
+function promotionSource(id: string, records: DeploymentRecord[]): string {
+  const source = records.find(r => r.id === id);
+  return source
+    ? `promoted from ${source.action}${
+        source.version !== undefined ? ` v${source.version}` : ''
+      } on ${source.targets.map(t => t.cluster).join(', ')}`
+    : `promoted from record ${id.slice(0, 8)}`;
+}
+
 /** A record's result in the colours of a service's states. */
 const RECORD_STATE_LOOK = {
   deploying: 'deploying',
@@ -36,7 +46,8 @@ const RECORD_STATE_LOOK = {
 /**
  * A service's history, newest first: who, when, what changed in one line,
  * result, duration and what a rollback rolled back to. Two records ticked
- * can be compared; each row opens its detail or rolls back to it.
+ * can be compared; each row opens its detail, rolls back to it or, when it
+ * succeeded on test, promotes it to production.
  */
 export const DeploymentHistory = (props: {
   records: DeploymentRecord[];
@@ -45,6 +56,10 @@ export const DeploymentHistory = (props: {
   onOpen: (record: DeploymentRecord) => void;
   onRollback: (record: DeploymentRecord) => void;
   rollback: Allowance;
+  /** Whether a record can go to production (`EnvironmentsCard`'s `isPromotable`). */
+  isPromotable: (record: DeploymentRecord) => boolean;
+  onPromote: (record: DeploymentRecord) => void;
+  promote: Allowance;
   /** The record in flight, if any: nothing else can start meanwhile. */
   inFlight?: string;
   hasNextPage: boolean;
@@ -111,6 +126,9 @@ export const DeploymentHistory = (props: {
             [
               r.summary,
               r.rollbackOf ? rollbackTarget(r.rollbackOf, props.records) : '',
+              r.promotedFrom
+                ? promotionSource(r.promotedFrom, props.records)
+                : '',
             ]
               .filter(Boolean)
               .join(' · ') || undefined
@@ -141,7 +159,7 @@ export const DeploymentHistory = (props: {
     {
       id: 'actions',
       label: '',
-      width: 190,
+      width: 270,
       cell: r => (
         <Cell>
           <Flex gap="1">
@@ -158,6 +176,14 @@ export const DeploymentHistory = (props: {
                 allowance={props.rollback}
                 isDisabled={Boolean(props.inFlight)}
                 onPress={() => props.onRollback(r)}
+              />
+            )}
+            {props.isPromotable(r) && (
+              <GuardedButton
+                label="Promote"
+                allowance={props.promote}
+                isDisabled={Boolean(props.inFlight)}
+                onPress={() => props.onPromote(r)}
               />
             )}
           </Flex>

@@ -96,6 +96,15 @@ const running = (version: number): ServiceStatus['clusters'] =>
     },
   }));
 
+const clusters = ['test', 'production'].map(name => ({
+  name,
+  environment: name,
+  labels: {},
+  source: 'config',
+  health: 'healthy',
+  createdAt: '2026-11-20T09:00:00Z',
+}));
+
 const newest = Array.from({ length: 10 }, (_, i) => record(12 - i));
 const older = [record(2), record(1)];
 
@@ -111,6 +120,7 @@ function backend(extra: Record<string, Answer> = {}, application = 'shop') {
       latestDeployment: newest[0],
     }),
     [`${base}/ci`]: json({ policy: 'record', builds: [] }),
+    '/clusters': json({ items: clusters }),
     [`${base}/deployments`]: ({ query }) =>
       query.get('before') === 'page-2'
         ? json({ items: older })()
@@ -395,6 +405,94 @@ describe('ServiceDeploymentsContent', () => {
     expect(
       await screen.findByRole('row', { name: /^deploy v13\b/ }),
     ).toHaveTextContent('deploying');
+  });
+
+  it('shows the version of each environment and promotes a test success to production through the plan', async () => {
+    const onTest = record(13, {
+      targets: [{ cluster: 'test', state: 'succeeded' }],
+    });
+    const planned: unknown[] = [];
+    const promoted: unknown[] = [];
+    const { client } = backend({
+      [`/applications/shop/services/web/status`]: json({
+        application: 'shop',
+        service: 'web',
+        state: 'running',
+        clusters: running(12).map(c =>
+          c.cluster === 'test' ? { ...c, version: 13 } : c,
+        ),
+        latestDeployment: onTest,
+      }),
+      '/applications/shop/services/web/deployments': json({
+        items: [onTest, ...newest],
+      }),
+      'POST /applications/shop/services/web/plan': ({ body }) => {
+        planned.push(body);
+        return json({
+          clusters: [
+            {
+              cluster: 'production',
+              objects: [imageUpdate('shop/web:12', 'shop/web:13')],
+            },
+          ],
+        })();
+      },
+      [`POST /applications/shop/services/web/deployments/${onTest.id}/promote`]:
+        ({ body }) => {
+          promoted.push(body);
+          return json(
+            record(14, {
+              version: 13,
+              state: 'deploying',
+              promotedFrom: onTest.id,
+              targets: [{ cluster: 'production', state: 'deploying' }],
+            }),
+            202,
+          )();
+        },
+    });
+    await render(client);
+    const test = await screen.findByRole('region', {
+      name: 'Environment test',
+    });
+    expect(within(test).getByLabelText('Version on test')).toHaveTextContent(
+      'v13',
+    );
+    expect(
+      within(
+        screen.getByRole('region', { name: 'Environment production' }),
+      ).getByLabelText('Version on production'),
+    ).toHaveTextContent('v12');
+    const promote = screen.getByRole('button', {
+      name: 'Promote v13 to production',
+    });
+    await waitFor(() => expect(promote).toBeEnabled());
+    await userEvent.click(promote);
+    expect(await screen.findByLabelText('Plan summary')).toHaveTextContent(
+      '1 to update',
+    );
+    expect(planned).toEqual([
+      { deployment: onTest.id, clusters: ['production'] },
+    ]);
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Confirm promotion' }),
+    );
+    await waitFor(() =>
+      expect(promoted).toEqual([{ clusters: ['production'] }]),
+    );
+    const row = (
+      await screen.findByText('promoted from deploy v13 on test', {
+        exact: false,
+      })
+    ).closest('tr');
+    expect(row).toHaveTextContent('deploying');
+  });
+
+  it('offers no promotion when no recent deploy succeeded on test only', async () => {
+    const { client } = backend();
+    await render(client);
+    expect(await screen.findByText(/Nothing to promote/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /to production$/ })).toBeNull();
   });
 
   it('stops and starts the service, and deletes it after a confirmation', async () => {

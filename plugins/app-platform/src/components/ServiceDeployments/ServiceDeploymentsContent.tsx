@@ -20,7 +20,7 @@ import {
   Flex,
   Text,
 } from '@backstage/ui';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
 import { describeError } from '../../api/describeError';
@@ -37,6 +37,11 @@ import {
   useAllowance,
 } from '../common/GuardedButton';
 import { DiffDialog } from './DiffDialog';
+import {
+  EnvironmentsCard,
+  isPromotable,
+  versionLabel,
+} from './EnvironmentsCard';
 import { PlanDialog } from './PlanDialog';
 import {
   platformServiceOf,
@@ -48,6 +53,7 @@ const PAGE_SIZE = 10;
 type Dialog =
   | { kind: 'deploy' }
   | { kind: 'rollback'; record: DeploymentRecord }
+  | { kind: 'promote'; record: DeploymentRecord }
   | { kind: 'detail'; record: DeploymentRecord }
   | { kind: 'diff'; records: [DeploymentRecord, DeploymentRecord] }
   | { kind: 'delete' };
@@ -77,7 +83,8 @@ function upsert(
  * and the rollout in progress, pushed by signals (an open, idle page makes
  * no requests); deploy, rollback, stop, start and delete, each through a
  * plan or a confirmation and disabled with the reason when the user may not;
- * the history with details and comparison of any two records.
+ * the history with details and comparison of any two records; which version
+ * runs in each environment and the promotion of a test success to production.
  */
 export const ServiceDeploymentsContent = () => {
   const { entity } = useEntity();
@@ -90,6 +97,13 @@ export const ServiceDeploymentsContent = () => {
   const service = useAsync(
     () => client.getService(application, name),
     [client, application, name],
+  );
+  // Which environment each cluster is in; their health is asked again when a promotion is planned.
+  const clusters = useAsync(() => client.listClusters(), [client]);
+  const environmentOf = useCallback(
+    (cluster: string) =>
+      clusters.value?.find(c => c.name === cluster)?.environment,
+    [clusters.value],
   );
   const owner = service.value?.owner ?? 'the owner group';
   const deploy = useAllowance(
@@ -153,6 +167,16 @@ export const ServiceDeploymentsContent = () => {
     () => onStatus(status?.latestDeployment),
     [status?.latestDeployment, onStatus],
   );
+
+  // The newest promotable record of page 1, kept while older pages are shown.
+  const [candidate, setCandidate] = useState<DeploymentRecord>();
+  useEffect(() => {
+    if (cursors.length === 0 && history) {
+      setCandidate(history.items.find(r => isPromotable(r, environmentOf)));
+    }
+  }, [cursors.length, history, environmentOf]);
+  // The production clusters a promotion was planned for: it is applied to exactly those.
+  const promotionTargets = useRef<string[]>([]);
 
   const [dialog, setDialog] = useState<Dialog>();
   const [selected, setSelected] = useState<string[]>([]);
@@ -275,6 +299,15 @@ export const ServiceDeploymentsContent = () => {
         </CardBody>
       </Card>
 
+      <EnvironmentsCard
+        status={status}
+        clusters={clusters.value}
+        clustersError={clusters.error}
+        candidate={candidate}
+        promote={both(deploy, busy)}
+        onPromote={record => setDialog({ kind: 'promote', record })}
+      />
+
       <Card>
         <CardHeader>
           <Flex justify="between" align="center">
@@ -314,6 +347,9 @@ export const ServiceDeploymentsContent = () => {
               onOpen={record => setDialog({ kind: 'detail', record })}
               onRollback={record => setDialog({ kind: 'rollback', record })}
               rollback={rollback}
+              isPromotable={record => isPromotable(record, environmentOf)}
+              onPromote={record => setDialog({ kind: 'promote', record })}
+              promote={deploy}
               inFlight={inFlight}
               hasNextPage={Boolean(history?.nextCursor)}
               hasPreviousPage={cursors.length > 0}
@@ -350,6 +386,36 @@ export const ServiceDeploymentsContent = () => {
           }
           confirm={async () =>
             started(await client.rollback(application, name, dialog.record.id))
+          }
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'promote' && (
+        <PlanDialog
+          title={`Plan: promote ${versionLabel(
+            dialog.record,
+          )} from test to production`}
+          confirmLabel="Confirm promotion"
+          plan={async () => {
+            const production = (await client.listClusters())
+              .filter(c => c.environment === 'production')
+              .filter(c => c.health === 'healthy')
+              .map(c => c.name);
+            if (!production.length) {
+              throw new Error('No healthy production cluster can receive it');
+            }
+            promotionTargets.current = production;
+            return client.plan(application, name, {
+              deployment: dialog.record.id,
+              clusters: production,
+            });
+          }}
+          confirm={async () =>
+            started(
+              await client.promote(application, name, dialog.record.id, {
+                clusters: promotionTargets.current,
+              }),
+            )
           }
           onClose={() => setDialog(undefined)}
         />
