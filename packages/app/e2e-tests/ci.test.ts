@@ -217,11 +217,9 @@ test('a CI build becomes a version on test, is promoted to production through th
   await expect(notification).toContainText('Started by ci:generic');
   // The promotion's success came before the mute; the rollback's did not.
   await expect(
-    page
-      .getByRole('row')
-      .filter({
-        hasText: `Deploy v2 of ${application}/web succeeded on production`,
-      }),
+    page.getByRole('row').filter({
+      hasText: `Deploy v2 of ${application}/web succeeded on production`,
+    }),
   ).toBeVisible();
   await expect(
     page
