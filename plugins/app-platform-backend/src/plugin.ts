@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { readDurationFromConfig } from '@backstage/config';
 import { appPlatformPermissions } from '@internal/plugin-app-platform-common';
 import {
@@ -44,6 +45,7 @@ import { Reconciler } from './reconcile/Reconciler';
 import { ReconcileStatusStore } from './reconcile/ReconcileStatusStore';
 import { schedulerRoutesGuardServiceRef } from './permissions/schedulerRoutesGuard';
 import { createResourceGuards } from './permissions/createResourceGuards';
+import { registerPlatformActions } from './actions/registerPlatformActions';
 import { createRouter } from './router';
 import { CiService } from './ci/CiService';
 import { CiStore } from './ci/CiStore';
@@ -120,6 +122,7 @@ export const appPlatformPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         events: eventsServiceRef,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -136,6 +139,7 @@ export const appPlatformPlugin = createBackendPlugin({
         signals,
         events,
         lifecycle,
+        actionsRegistry,
       }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -463,6 +467,13 @@ export const appPlatformPlugin = createBackendPlugin({
             deployments.getService(application, name),
           isAllowedOnApplication,
           isAllowedOnService,
+        });
+        registerPlatformActions({
+          registry: actionsRegistry,
+          applications,
+          deployments,
+          permissions,
+          guards,
         });
         const health = HealthService.create({ knex });
         httpRouter.use(

@@ -3,6 +3,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import path from 'node:path';
 import request from 'supertest';
 import { as } from './startTestPlatform';
+import { waitFor } from './waitFor';
 
 /*
  * The pieces of the service tests (deployments, CI): sandbox clusters with
@@ -84,3 +85,53 @@ export const spec = (image: string, extra: object = {}) => ({
   env: [{ name: 'LOG_LEVEL', value: 'info' }],
   ...extra,
 });
+
+/**
+ * Application `shop` (owned by team-a, ALICE's group) with service `web`
+ * whose first version (`shop/web:1`) runs on every cluster of the config:
+ * the starting point of the tests of what comes after a first deploy.
+ */
+export async function shopWithWebRunning(
+  call: Call,
+  users: { admin: string; owner: string },
+  clusters: number,
+) {
+  await waitFor(async () => {
+    const res = await call(users.admin, 'get', '/clusters');
+    return res.body.items?.length === clusters &&
+      res.body.items.every((c: any) => c.health === 'healthy')
+      ? true
+      : undefined;
+  }, 'clusters healthy');
+  const created = await call(users.owner, 'post', '/applications', {
+    name: 'shop',
+    owner: 'group:default/team-a',
+  });
+  if (created.status !== 201) {
+    throw new Error(`shop not created: ${JSON.stringify(created.body)}`);
+  }
+  await waitFor(async () => {
+    const res = await call(users.owner, 'get', '/applications/shop');
+    return res.body.namespaces?.length === clusters &&
+      res.body.namespaces.every((n: any) => n.state === 'ready')
+      ? true
+      : undefined;
+  }, 'namespaces ready');
+  await call(users.owner, 'post', '/applications/shop/services', {
+    name: 'web',
+  });
+  const v1 = await call(
+    users.owner,
+    'post',
+    '/applications/shop/services/web/deployments',
+    { spec: spec('shop/web:1') },
+  );
+  return waitFor(async () => {
+    const res = await call(
+      users.owner,
+      'get',
+      `/applications/shop/services/web/deployments/${v1.body.id}`,
+    );
+    return res.body.state === 'succeeded' ? res.body : undefined;
+  }, 'v1 running');
+}

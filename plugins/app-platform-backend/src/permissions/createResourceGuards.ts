@@ -1,4 +1,5 @@
 import {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -13,10 +14,10 @@ type Request = Parameters<HttpAuthService['credentials']>[0];
 type Owned = { owner: string };
 
 /**
- * The checks of the routes under `/applications/{name}`: the caller's
- * credentials, 404 for an unknown application or service first, then the
- * permission on it, decided with the plugin's owner rules. Answers the
- * caller for the domain services.
+ * The checks of the routes under `/applications/{name}` and of the actions:
+ * the caller's credentials, 404 for an unknown application or service
+ * first, then the permission on it, decided with the plugin's owner rules.
+ * Answers the caller for the domain services.
  */
 export function createResourceGuards(options: {
   httpAuth: HttpAuthService;
@@ -35,13 +36,13 @@ export function createResourceGuards(options: {
 }) {
   const credentialsOf = (req: Request) =>
     options.httpAuth.credentials(req, { allow: ['user', 'service'] });
-  return {
-    async onApplication(
-      req: Request,
+  const guards = {
+    /** The permission on an application, for a caller already authenticated (actions). */
+    async applicationAs(
+      credentials: BackstageCredentials,
       name: string,
       permission: ResourcePermission,
     ): Promise<Caller> {
-      const credentials = await credentialsOf(req);
       await authorizeResource(options.permissions, credentials, {
         permission,
         resourceRef: name,
@@ -50,13 +51,13 @@ export function createResourceGuards(options: {
       });
       return { actor: actorOf(credentials), credentials };
     },
-    async onService(
-      req: Request,
+    /** The permission on a service, for a caller already authenticated (actions). */
+    async serviceAs(
+      credentials: BackstageCredentials,
       application: string,
       name: string,
       permission: ResourcePermission,
     ): Promise<Caller> {
-      const credentials = await credentialsOf(req);
       await authorizeResource(options.permissions, credentials, {
         permission,
         resourceRef: `${application}/${name}`,
@@ -65,7 +66,28 @@ export function createResourceGuards(options: {
       });
       return { actor: actorOf(credentials), credentials };
     },
+    async onApplication(
+      req: Request,
+      name: string,
+      permission: ResourcePermission,
+    ): Promise<Caller> {
+      return guards.applicationAs(await credentialsOf(req), name, permission);
+    },
+    async onService(
+      req: Request,
+      application: string,
+      name: string,
+      permission: ResourcePermission,
+    ): Promise<Caller> {
+      return guards.serviceAs(
+        await credentialsOf(req),
+        application,
+        name,
+        permission,
+      );
+    },
   };
+  return guards;
 }
 
 /** What the routes of a domain get to check their callers. */
