@@ -15,6 +15,7 @@ import {
 } from './clusters/clusterExtensions';
 import { serverExtensions, serversRouteRef } from './servers/serverExtensions';
 import { serviceExtensions } from './services/serviceExtensions';
+import { scaffolderFieldExtensions } from './scaffolder/scaffolderFieldExtensions';
 
 /** The REST client, built on the app's discovery and authenticated fetch. */
 export const appPlatformApi = ApiBlueprint.make({
@@ -54,6 +55,7 @@ export const appPlatformPlugin = createFrontendPlugin({
     ...clusterExtensions,
     ...serverExtensions,
     ...serviceExtensions,
+    ...scaffolderFieldExtensions,
   ],
   routes: {
     root: rootRouteRef,

@@ -173,6 +173,19 @@ export function policyPermissions(
   policy: ReturnType<typeof testPolicy>,
   knex?: Knex,
 ) {
+  const service = policyPermissionsService(policy, knex);
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => service,
+  });
+}
+
+/** The permissions service of `policyPermissions`, for another plugin's side of a test (the scaffolder's). */
+export function policyPermissionsService(
+  policy: ReturnType<typeof testPolicy>,
+  knex?: Knex,
+): PermissionsService {
   const userOf = (credentials: BackstageCredentials) => {
     const principal = credentials.principal as {
       type: string;
@@ -200,7 +213,7 @@ export function policyPermissions(
       ? { result: AuthorizeResult.ALLOW }
       : { result: AuthorizeResult.DENY };
   };
-  const service: PermissionsService = {
+  return {
     authorize: async (requests, { credentials }) =>
       Promise.all(
         requests.map(r =>
@@ -213,11 +226,6 @@ export function policyPermissions(
     authorizeConditional: async (queries, { credentials }) =>
       queries.map(q => decide(credentials, q.permission)) as any,
   };
-  return createServiceFactory({
-    service: coreServices.permissions,
-    deps: {},
-    factory: () => service,
-  });
 }
 
 /**

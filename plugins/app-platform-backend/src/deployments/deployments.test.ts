@@ -165,6 +165,30 @@ describe('services, versions and the deploy engine', () => {
         }
         expect(await knex('deployments').pluck('id')).toEqual([]);
         expect(await knex('service_versions').pluck('number')).toEqual([]);
+        // A version can also be stored without deploying it: same checks, no record.
+        const badVersion = await call(ALICE, 'post', `${SVC}/versions`, {
+          spec: spec('nginx', { replicas: -1 }),
+        });
+        expect(badVersion.status).toBe(400);
+        expect(
+          (
+            await call(BOB, 'post', `${SVC}/versions`, {
+              spec: spec('nginx:1.27'),
+            })
+          ).status,
+        ).toBe(403);
+        expect(await knex('service_versions').pluck('number')).toEqual([]);
+        const stored = await call(ALICE, 'post', `${SVC}/versions`, {
+          spec: spec('nginx:1.27'),
+        });
+        expect(stored.status).toBe(201);
+        expect(stored.body).toMatchObject({
+          number: 1,
+          spec: { image: 'nginx:1.27' },
+        });
+        expect(await knex('deployments').pluck('id')).toEqual([]);
+        // Gone again, so that the versions below keep their numbers.
+        await knex('service_versions').delete();
         const noDeployments = await kubeFor(
           alpha,
         ).apps.listNamespacedDeployment({

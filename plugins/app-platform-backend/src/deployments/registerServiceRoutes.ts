@@ -189,6 +189,28 @@ export function registerServiceRoutes(options: {
     );
 
     router.post(
+      '/applications/:name/services/:service/versions',
+      async (req, res) => {
+        const caller = await onService(
+          req,
+          req.params.name,
+          req.params.service,
+          serviceDeployPermission,
+        );
+        res
+          .status(201)
+          .json(
+            await deployments.addVersion(
+              req.params.name,
+              req.params.service,
+              req.body.spec as VersionSpec,
+              caller,
+            ),
+          );
+      },
+    );
+
+    router.post(
       '/applications/:name/services/:service/plan',
       async (req, res) => {
         await onService(

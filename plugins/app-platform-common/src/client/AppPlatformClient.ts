@@ -27,6 +27,7 @@ import {
   Service,
   ServiceStatus,
   ServiceVersion,
+  VersionSpec,
 } from '../services';
 
 /** Per-call options: a token when the caller is a backend. */
@@ -348,15 +349,32 @@ export class AppPlatformClient {
   async listVersions(
     application: string,
     service: string,
-    options: CallOptions & { limit?: number } = {},
+    options: CallOptions & { limit?: number; before?: number } = {},
   ): Promise<ServiceVersion[]> {
-    const query = options.limit ? `?limit=${options.limit}` : '';
+    const query = new URLSearchParams();
+    if (options.limit) query.set('limit', String(options.limit));
+    if (options.before) query.set('before', String(options.before));
+    const suffix = query.size ? `?${query}` : '';
     return (
       await this.request<{ items: ServiceVersion[] }>(
-        `${servicePath(application, service)}/versions${query}`,
+        `${servicePath(application, service)}/versions${suffix}`,
         options,
       )
     ).items;
+  }
+
+  /** Stores a spec as the service's next version, without deploying it. */
+  async createVersion(
+    application: string,
+    service: string,
+    spec: VersionSpec,
+    options: CallOptions = {},
+  ): Promise<ServiceVersion> {
+    return this.request<ServiceVersion>(
+      `${servicePath(application, service)}/versions`,
+      options,
+      { method: 'POST', body: { spec } },
+    );
   }
 
   /** What a deploy (or, with `deployment`, a rollback to it) would do per cluster. */

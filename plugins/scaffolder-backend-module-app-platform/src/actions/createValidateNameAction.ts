@@ -20,7 +20,9 @@ export function createValidateNameAction() {
           z
             .string()
             .optional()
-            .describe('The form field the name came from, for the error message'),
+            .describe(
+              'The form field the name came from, for the error message',
+            ),
       },
       output: {
         name: z => z.string().describe('The checked name'),
