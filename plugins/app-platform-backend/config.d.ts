@@ -149,6 +149,16 @@ export interface Config {
        */
       directory?: string;
     };
+    /** The middleware app store (see templates/middleware/README.md). */
+    middleware?: {
+      /**
+       * Folders holding one folder per middleware definition, relative to
+       * the backend's working directory; read again when they change. The
+       * first location wins a name. Defaults to the repository's
+       * `templates/middleware`.
+       */
+      locations?: string[];
+    };
     /** The deploy engine. */
     deployments?: {
       /**

@@ -132,6 +132,8 @@ export const APP_PLATFORM_LABELS = {
   service: 'app-platform.io/service',
   /** On a version's pod template: the version number. */
   version: 'app-platform.io/version',
+  /** On every object a middleware instance renders to, and on its pods: the instance's name. */
+  middleware: 'app-platform.io/middleware',
 } as const;
 
 /**

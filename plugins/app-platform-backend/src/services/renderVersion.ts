@@ -58,11 +58,14 @@ export const APP_CONTAINER = 'app';
 export const PROXY_CONTAINER = 'proxy';
 export const LOG_COLLECTOR_CONTAINER = 'log-collector';
 
+/** Where kubernetes-models keeps the model of each kind a renderer may emit. */
 const MODEL_PATHS: Record<string, string> = {
   ConfigMap: 'v1/ConfigMap',
+  Secret: 'v1/Secret',
   PersistentVolumeClaim: 'v1/PersistentVolumeClaim',
   Service: 'v1/Service',
   Deployment: 'apps/v1/Deployment',
+  StatefulSet: 'apps/v1/StatefulSet',
   Ingress: 'networking.k8s.io/v1/Ingress',
 };
 type Model = new (data: unknown) => { validate(): void };
@@ -76,21 +79,32 @@ const models = new Map<string, Model>();
 function loadModel(kind: string): Model {
   let model = models.get(kind);
   if (!model) {
+    const modelPath = MODEL_PATHS[kind];
+    if (!modelPath) throw new Error(`No Kubernetes schema for kind ${kind}`);
     const directory = (require.resolve.paths('kubernetes-models') ?? [])
       .map(dir => path.join(dir, 'kubernetes-models'))
       .find(dir => fs.existsSync(path.join(dir, 'package.json')));
     if (!directory) throw new Error('kubernetes-models is not installed');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    model = require(path.join(directory, `${MODEL_PATHS[kind]}.js`))[
-      kind
-    ] as Model;
+    model = require(path.join(directory, `${modelPath}.js`))[kind] as Model;
     models.set(kind, model);
   }
   return model;
 }
 
-/** Throws InputError when an object does not match its Kubernetes schema. */
-export function validateRenderedObject(object: RenderedObject): void {
+/** The kinds `validateRenderedObject` knows the Kubernetes schema of. */
+export const SCHEMA_VALIDATED_KINDS: readonly string[] =
+  Object.keys(MODEL_PATHS);
+
+/**
+ * Throws InputError when an object's name is not valid for its kind or the
+ * object does not match its Kubernetes schema; `source` names what rendered
+ * it, for the reader of the error.
+ */
+export function validateRenderedObject(
+  object: RenderedObject,
+  source = 'the service template',
+): void {
   const key = renderedObjectKey(object);
   const name = object.metadata.name;
   const nameOk =
@@ -106,7 +120,7 @@ export function validateRenderedObject(object: RenderedObject): void {
     new (loadModel(object.kind))(object).validate();
   } catch (error) {
     throw new InputError(
-      `${key} does not match the Kubernetes schema (check the service template): ${
+      `${key} does not match the Kubernetes schema (check ${source}): ${
         (error as Error).message
       }`,
     );
