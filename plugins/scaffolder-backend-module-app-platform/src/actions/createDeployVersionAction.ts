@@ -6,13 +6,12 @@ import {
   DeployRequest,
   serviceDeployPermission,
 } from '@internal/plugin-app-platform-common';
-import { deployOnce } from './deployOnce';
+import { deployAndFollow } from './deployAndFollow';
 import {
   withPlatformReasons,
   PlatformAccessFactory,
   serviceLinks,
 } from './platformAccess';
-import { waitForRecord } from './waitForSettled';
 
 /**
  * `app-platform:version:deploy`: deploys a new image (the current version's
@@ -132,23 +131,23 @@ export function createDeployVersionAction(options: {
           return;
         }
 
-        const record = await deployOnce(ctx, access, {
-          application,
-          service,
-          request: { ...request, clusters, description: ctx.input.description },
-        });
-        ctx.output('deploymentId', record.id);
-        ctx.output('version', record.version ?? 0);
-        if (ctx.input.wait) {
-          await waitForRecord(access, record, {
-            logger: ctx.logger,
-            timeoutMs: ctx.input.timeoutSeconds * 1000,
-            signal: ctx.signal,
-          });
-          ctx.logger.info(
-            `${application}/${service} runs version ${record.version}`,
-          );
-        }
+        await deployAndFollow(
+          ctx,
+          access,
+          {
+            application,
+            service,
+            request: {
+              ...request,
+              clusters,
+              description: ctx.input.description,
+            },
+          },
+          {
+            wait: ctx.input.wait,
+            timeoutSeconds: ctx.input.timeoutSeconds,
+          },
+        );
       });
     },
   });

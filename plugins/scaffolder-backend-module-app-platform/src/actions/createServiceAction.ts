@@ -6,7 +6,7 @@ import {
   checkResourceName,
   serviceCreatePermission,
 } from '@internal/plugin-app-platform-common';
-import { deployOnce } from './deployOnce';
+import { deployAndFollow } from './deployAndFollow';
 import {
   withPlatformReasons,
   PlatformAccessFactory,
@@ -14,7 +14,6 @@ import {
   statusOf,
 } from './platformAccess';
 import { versionInput, versionSpecOf } from './versionSpecInput';
-import { waitForRecord } from './waitForSettled';
 
 /**
  * `app-platform:service:create`: a service of an application with its first
@@ -155,29 +154,25 @@ export function createServiceAction(options: {
           return;
         }
 
-        const record = await deployOnce(ctx, access, {
-          application,
-          service: name,
-          request: {
-            spec,
-            clusters,
-            description: `Created by the template ${
-              ctx.templateInfo?.entityRef ?? ''
-            }`.trim(),
+        await deployAndFollow(
+          ctx,
+          access,
+          {
+            application,
+            service: name,
+            request: {
+              spec,
+              clusters,
+              description: `Created by the template ${
+                ctx.templateInfo?.entityRef ?? ''
+              }`.trim(),
+            },
           },
-        });
-        ctx.output('deploymentId', record.id);
-        ctx.output('version', record.version ?? 1);
-        if (ctx.input.wait) {
-          await waitForRecord(access, record, {
-            logger: ctx.logger,
-            timeoutMs: ctx.input.timeoutSeconds * 1000,
-            signal: ctx.signal,
-          });
-          ctx.logger.info(
-            `${application}/${name} runs version ${record.version}`,
-          );
-        }
+          {
+            wait: ctx.input.wait,
+            timeoutSeconds: ctx.input.timeoutSeconds,
+          },
+        );
       });
     },
   });

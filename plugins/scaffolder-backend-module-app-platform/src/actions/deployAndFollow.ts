@@ -4,6 +4,13 @@ import {
   DeployRequest,
 } from '@internal/plugin-app-platform-common';
 import { PlatformAccess, statusOf } from './platformAccess';
+import { waitForRecord } from './waitForSettled';
+
+type Context = Pick<
+  ActionContext<any, any>,
+  'checkpoint' | 'logger' | 'output' | 'signal'
+>;
+type Target = { application: string; service: string; request: DeployRequest };
 
 /**
  * Starts a deploy once per task step: the record's id is the step's
@@ -12,10 +19,10 @@ import { PlatformAccess, statusOf } from './platformAccess';
  * platform answers 409 naming the record in flight; that record is ours if
  * it deploys the same image.
  */
-export async function deployOnce(
-  ctx: Pick<ActionContext<any, any>, 'checkpoint' | 'logger'>,
+async function deployOnce(
+  ctx: Context,
   access: PlatformAccess,
-  target: { application: string; service: string; request: DeployRequest },
+  target: Target,
 ): Promise<DeploymentRecord> {
   const { application, service, request } = target;
   const id = await ctx.checkpoint({
@@ -58,5 +65,32 @@ export async function deployOnce(
       record.version
     } to ${record.targets.map(t => t.cluster).join(', ')}`,
   );
+  return record;
+}
+
+/**
+ * Deploys (once per task), outputs the record and its version and, when
+ * asked, follows the rollout per cluster until it settles; a failed rollout
+ * fails the step with each cluster's reason.
+ */
+export async function deployAndFollow(
+  ctx: Context,
+  access: PlatformAccess,
+  target: Target,
+  follow: { wait: boolean; timeoutSeconds: number },
+): Promise<DeploymentRecord> {
+  const record = await deployOnce(ctx, access, target);
+  ctx.output('deploymentId', record.id);
+  ctx.output('version', record.version ?? 0);
+  if (follow.wait) {
+    await waitForRecord(access, record, {
+      logger: ctx.logger,
+      timeoutMs: follow.timeoutSeconds * 1000,
+      signal: ctx.signal,
+    });
+    ctx.logger.info(
+      `${target.application}/${target.service} runs version ${record.version}`,
+    );
+  }
   return record;
 }
