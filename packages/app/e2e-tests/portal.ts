@@ -1,18 +1,28 @@
 import { expect, Page, APIRequestContext } from '@playwright/test';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import path from 'node:path';
 
 /** Where the browser tests save their screenshots. */
-export const screenshots = path.resolve(__dirname, '../../../test-results/screenshots');
+export const screenshots = path.resolve(
+  __dirname,
+  '../../../test-results/screenshots',
+);
 
 /** The backend of the portal under test. */
 export const backendUrl = 'http://localhost:7007';
 
 /** Waits until the backend answers its health check (it starts alongside the app). */
-export async function waitForBackend(request: APIRequestContext): Promise<void> {
+export async function waitForBackend(
+  request: APIRequestContext,
+): Promise<void> {
   await expect
     .poll(
       async () =>
-        (await request.get(`${backendUrl}/api/app-platform/health`).catch(() => undefined))?.status(),
+        (
+          await request
+            .get(`${backendUrl}/api/app-platform/health`)
+            .catch(() => undefined)
+        )?.status(),
       { timeout: 180_000, intervals: [1_000] },
     )
     .toBe(200);
@@ -33,7 +43,9 @@ export async function signInAsGuest(page: Page): Promise<void> {
  */
 export async function signInAsViewer(page: Page): Promise<void> {
   await page.goto('/');
-  const card = page.getByRole('listitem').filter({ hasText: 'Viewer (not an admin)' });
+  const card = page
+    .getByRole('listitem')
+    .filter({ hasText: 'Viewer (not an admin)' });
   const signIn = card.getByRole('button', { name: 'Sign In' });
   await expect(signIn).toBeVisible({ timeout: 120_000 });
   await signIn.click();
@@ -42,7 +54,9 @@ export async function signInAsViewer(page: Page): Promise<void> {
 
 async function expectSignedIn(page: Page): Promise<void> {
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }
 
@@ -50,10 +64,16 @@ async function expectSignedIn(page: Page): Promise<void> {
  * The Backstage token of a development user, from the same session as the browser
  * (the guest and viewer providers issue it to anyone who asks, in development only).
  */
-export async function tokenOf(page: Page, provider: 'guest' | 'viewer'): Promise<string> {
-  const res = await page.request.get(`${backendUrl}/api/auth/${provider}/refresh?env=development`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
+export async function tokenOf(
+  page: Page,
+  provider: 'guest' | 'viewer',
+): Promise<string> {
+  const res = await page.request.get(
+    `${backendUrl}/api/auth/${provider}/refresh?env=development`,
+    {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    },
+  );
   expect(res.ok()).toBe(true);
   return (await res.json()).backstageIdentity.token;
 }
@@ -131,4 +151,23 @@ export async function applicationWithService(
   );
   expect(first.status()).toBe(202);
   return `/catalog/${application}/component/web/deployments`;
+}
+
+/**
+ * The Kubernetes API of a sandbox cluster of the portal under test (`test`
+ * or `production`), from the kubeconfig `./platform start` writes, so a
+ * test can check what the platform put there.
+ */
+export function sandboxApps(cluster: string) {
+  const kc = new KubeConfig();
+  kc.loadFromFile(
+    path.resolve(
+      __dirname,
+      `../../../test-results/e2e-data/kube-sandbox/${cluster}.kubeconfig`,
+    ),
+  );
+  return {
+    apps: kc.makeApiClient(AppsV1Api),
+    core: kc.makeApiClient(CoreV1Api),
+  };
 }
