@@ -46,6 +46,8 @@ import { ReconcileStatusStore } from './reconcile/ReconcileStatusStore';
 import { schedulerRoutesGuardServiceRef } from './permissions/schedulerRoutesGuard';
 import { createResourceGuards } from './permissions/createResourceGuards';
 import { registerPlatformActions } from './actions/registerPlatformActions';
+import { MiddlewareDefinitions } from './middleware/MiddlewareDefinitions';
+import { registerMiddlewareRoutes } from './middleware/registerMiddlewareRoutes';
 import { createRouter } from './router';
 import { CiService } from './ci/CiService';
 import { CiStore } from './ci/CiStore';
@@ -475,6 +477,12 @@ export const appPlatformPlugin = createBackendPlugin({
           permissions,
           guards,
         });
+        // The app store's definitions, read again when their files change.
+        const middlewareDefinitions = await MiddlewareDefinitions.fromConfig(
+          config,
+          { logger, watch: true },
+        );
+        lifecycle.addShutdownHook(() => middlewareDefinitions.close());
         const health = HealthService.create({ knex });
         httpRouter.use(
           await createRouter({
@@ -512,6 +520,11 @@ export const appPlatformPlugin = createBackendPlugin({
               }),
               registerServerRoutes({ servers, httpAuth, permissions }),
               registerCiRoutes({ ci, guards }),
+              registerMiddlewareRoutes({
+                definitions: middlewareDefinitions,
+                httpAuth,
+                permissions,
+              }),
             ],
           }),
         );

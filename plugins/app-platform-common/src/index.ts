@@ -13,3 +13,4 @@ export * from './permissions';
 export * from './types';
 export * from './servers';
 export * from './services';
+export * from './middleware';

@@ -202,6 +202,17 @@ export const serviceDeletePermission = createPermission({
 });
 
 /**
+ * Reading the app store: the middleware definitions and a preview of what an
+ * install would create. Everyone under the portal's policy.
+ *
+ * @public
+ */
+export const middlewareReadPermission = createPermission({
+  name: 'app-platform.middleware.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission of the App Platform, for registration with the framework.
  *
  * @public
@@ -223,4 +234,5 @@ export const appPlatformPermissions = [
   serviceDeployPermission,
   serviceRollbackPermission,
   serviceDeletePermission,
+  middlewareReadPermission,
 ];

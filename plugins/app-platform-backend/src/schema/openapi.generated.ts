@@ -1159,6 +1159,172 @@ export const spec = {
         },
         "additionalProperties": false
       },
+      "MiddlewareDefinitionSummary": {
+        "type": "object",
+        "description": "A middleware definition of the app store.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "maxLength": 63
+          },
+          "title": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 4096
+          },
+          "icon": {
+            "type": "string",
+            "description": "A data URL.",
+            "maxLength": 262144
+          },
+          "category": {
+            "type": "string",
+            "enum": [
+              "database",
+              "cache",
+              "queue",
+              "coordination",
+              "gateway"
+            ]
+          },
+          "versions": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "maxLength": 64
+            }
+          },
+          "defaultVersion": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "sizes": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "enum": [
+                    "small",
+                    "medium",
+                    "large"
+                  ]
+                },
+                "requests": {
+                  "$ref": "#/components/schemas/ResourceAmounts"
+                },
+                "limits": {
+                  "$ref": "#/components/schemas/ResourceAmounts"
+                }
+              },
+              "required": [
+                "name"
+              ]
+            }
+          },
+          "parametersSchema": {
+            "type": "object",
+            "description": "JSON Schema (draft 7) of the parameters, with their defaults.",
+            "additionalProperties": {}
+          },
+          "digest": {
+            "type": "string",
+            "maxLength": 64
+          }
+        },
+        "required": [
+          "name",
+          "title",
+          "description",
+          "icon",
+          "category",
+          "versions",
+          "defaultVersion",
+          "sizes",
+          "parametersSchema",
+          "digest"
+        ]
+      },
+      "MiddlewarePreview": {
+        "type": "object",
+        "properties": {
+          "objects": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "kind": {
+                  "type": "string",
+                  "maxLength": 63
+                },
+                "name": {
+                  "type": "string",
+                  "maxLength": 253
+                }
+              },
+              "required": [
+                "kind",
+                "name"
+              ]
+            }
+          },
+          "manifests": {
+            "type": "string",
+            "description": "YAML, Secret data redacted.",
+            "maxLength": 1048576
+          },
+          "parameters": {
+            "type": "object",
+            "additionalProperties": {}
+          },
+          "env": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "maxLength": 253
+                },
+                "value": {
+                  "type": "string",
+                  "maxLength": 4096
+                },
+                "secretKeyRef": {
+                  "type": "object",
+                  "properties": {
+                    "name": {
+                      "type": "string",
+                      "maxLength": 253
+                    },
+                    "key": {
+                      "type": "string",
+                      "maxLength": 253
+                    }
+                  },
+                  "required": [
+                    "name",
+                    "key"
+                  ]
+                }
+              },
+              "required": [
+                "name"
+              ]
+            }
+          }
+        },
+        "required": [
+          "objects",
+          "manifests",
+          "parameters",
+          "env"
+        ]
+      },
       "PlanRequest": {
         "type": "object",
         "description": "Exactly one of spec, version and deployment (plan the rollback to a record).",
@@ -1925,6 +2091,15 @@ export const spec = {
       }
     },
     "parameters": {
+      "definition": {
+        "name": "definition",
+        "in": "path",
+        "required": true,
+        "description": "A middleware definition's name.",
+        "schema": {
+          "$ref": "#/components/schemas/ResourceName"
+        }
+      },
       "name": {
         "name": "name",
         "in": "path",
@@ -3401,6 +3576,138 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/middleware/definitions": {
+      "get": {
+        "operationId": "ListMiddlewareDefinitions",
+        "description": "The app store's middleware definitions with the JSON Schema of their parameters, and the definition folders that could not be read with the reason. Needs app-platform.middleware.read.",
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/MiddlewareDefinitionSummary"
+                      }
+                    },
+                    "problems": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "name": {
+                            "type": "string",
+                            "maxLength": 255
+                          },
+                          "message": {
+                            "type": "string",
+                            "maxLength": 8192
+                          }
+                        },
+                        "required": [
+                          "name",
+                          "message"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "items",
+                    "problems"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/middleware/definitions/{definition}": {
+      "get": {
+        "operationId": "GetMiddlewareDefinition",
+        "description": "One middleware definition. Needs app-platform.middleware.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/definition"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MiddlewareDefinitionSummary"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/middleware/definitions/{definition}/preview": {
+      "post": {
+        "operationId": "PreviewMiddleware",
+        "description": "What installing the definition with these parameters would create, rendered but applied nowhere: the objects, their manifests (Secret data redacted), the parameters with defaults (passwords redacted) and the env vars a bound service would receive. 400 names a parameter that does not match the definition's schema. Needs app-platform.middleware.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/definition"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "instance": {
+                    "$ref": "#/components/schemas/ResourceName"
+                  },
+                  "application": {
+                    "$ref": "#/components/schemas/ResourceName"
+                  },
+                  "parameters": {
+                    "type": "object",
+                    "maxProperties": 64,
+                    "additionalProperties": {}
+                  }
+                },
+                "required": [
+                  "instance"
+                ],
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MiddlewarePreview"
                 }
               }
             }

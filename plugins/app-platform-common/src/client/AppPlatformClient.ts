@@ -29,6 +29,11 @@ import {
   ServiceVersion,
   VersionSpec,
 } from '../services';
+import {
+  MiddlewareDefinitionList,
+  MiddlewareDefinitionSummary,
+  MiddlewarePreview,
+} from '../middleware';
 
 /** Per-call options: a token when the caller is a backend. */
 type CallOptions = { token?: string };
@@ -361,6 +366,43 @@ export class AppPlatformClient {
         options,
       )
     ).items;
+  }
+
+  /** The app store's middleware definitions, and those that could not be read. */
+  async listMiddlewareDefinitions(
+    options: CallOptions = {},
+  ): Promise<MiddlewareDefinitionList> {
+    return this.request<MiddlewareDefinitionList>(
+      '/middleware/definitions',
+      options,
+    );
+  }
+
+  async getMiddlewareDefinition(
+    name: string,
+    options: CallOptions = {},
+  ): Promise<MiddlewareDefinitionSummary> {
+    return this.request<MiddlewareDefinitionSummary>(
+      `/middleware/definitions/${encodeURIComponent(name)}`,
+      options,
+    );
+  }
+
+  /** What installing a definition with these parameters would create; applies nothing. */
+  async previewMiddleware(
+    definition: string,
+    request: {
+      instance: string;
+      application?: string;
+      parameters?: Record<string, unknown>;
+    },
+    options: CallOptions = {},
+  ): Promise<MiddlewarePreview> {
+    return this.request<MiddlewarePreview>(
+      `/middleware/definitions/${encodeURIComponent(definition)}/preview`,
+      options,
+      { method: 'POST', body: request },
+    );
   }
 
   /** Stores a spec as the service's next version, without deploying it. */

@@ -1,0 +1,178 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  checkResourceName,
+  middlewareEnvName,
+  MiddlewareDefinitionSummary,
+  MiddlewarePreview,
+  middlewareReadPermission,
+} from '@internal/plugin-app-platform-common';
+import { stringify } from 'yaml';
+import { authorizeRequest } from '../permissions/authorizeRequest';
+import { AppPlatformRouter } from '../router';
+import { MiddlewareDefinition, MIDDLEWARE_SIZES } from './MiddlewareDefinition';
+import { MiddlewareDefinitions } from './MiddlewareDefinitions';
+import { ConnectionValue, renderMiddleware } from './renderMiddleware';
+import {
+  passwordParameters,
+  resolveMiddlewareParameters,
+} from './resolveMiddlewareParameters';
+
+const REDACTED = '<redacted>';
+/** The namespace a preview renders into when no application is named. */
+const PREVIEW_NAMESPACE = 'my-application';
+
+function summaryOf(
+  definition: MiddlewareDefinition,
+): MiddlewareDefinitionSummary {
+  return {
+    name: definition.name,
+    title: definition.title,
+    description: definition.description,
+    icon: definition.icon,
+    category: definition.category,
+    versions: definition.versions,
+    defaultVersion: definition.defaultVersion,
+    sizes: MIDDLEWARE_SIZES.map(name => ({
+      name,
+      ...definition.sizes[name].resources,
+    })),
+    parametersSchema: definition.parametersSchema,
+    digest: definition.digest,
+  };
+}
+
+/** Replaces the value at a dotted path, where there is one. */
+function redactAt(data: Record<string, unknown>, dottedPath: string) {
+  const keys = dottedPath.split('.');
+  let parent: any = data;
+  for (const key of keys.slice(0, -1)) {
+    parent = parent?.[key];
+    if (typeof parent !== 'object' || parent === null) return;
+  }
+  const last = keys[keys.length - 1];
+  if (parent && parent[last] !== undefined) parent[last] = REDACTED;
+}
+
+/**
+ * `/middleware/definitions`: the app store's definitions, each with the
+ * JSON Schema of its parameters, and a preview of what an install would
+ * create (rendered with the parameters, applied nowhere, secrets redacted).
+ * Everything needs `app-platform.middleware.read`.
+ */
+export function registerMiddlewareRoutes(options: {
+  definitions: MiddlewareDefinitions;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}) {
+  const { definitions, httpAuth, permissions } = options;
+  const authorize = async (
+    req: Parameters<HttpAuthService['credentials']>[0],
+  ) =>
+    authorizeRequest(
+      permissions,
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+      { permission: middlewareReadPermission },
+    );
+
+  return (router: AppPlatformRouter) => {
+    router.get('/middleware/definitions', async (req, res) => {
+      await authorize(req);
+      res.json({
+        items: definitions
+          .list()
+          .sort((a, b) => a.title.localeCompare(b.title))
+          .map(summaryOf),
+        problems: definitions
+          .problems()
+          .map(p => ({ name: p.name, message: p.message })),
+      });
+    });
+
+    router.get('/middleware/definitions/:definition', async (req, res) => {
+      await authorize(req);
+      res.json(summaryOf(definitions.get(req.params.definition)));
+    });
+
+    router.post(
+      '/middleware/definitions/:definition/preview',
+      async (req, res) => {
+        await authorize(req);
+        const definition = definitions.get(req.params.definition);
+        const { instance, application } = req.body;
+        const instanceProblem = checkResourceName(instance);
+        if (instanceProblem) {
+          throw new InputError(`instance "${instance}" ${instanceProblem}`);
+        }
+        const { parameters } = resolveMiddlewareParameters(
+          definition,
+          req.body.parameters ?? {},
+        );
+        const rendered = renderMiddleware({
+          definition,
+          instance,
+          namespace: application ?? PREVIEW_NAMESPACE,
+          installationId: 'preview',
+          parameters,
+        });
+        const objects = rendered.objects.map(object =>
+          object.kind === 'Secret'
+            ? {
+                ...object,
+                data: Object.fromEntries(
+                  Object.keys((object as { data?: object }).data ?? {}).map(
+                    key => [key, REDACTED],
+                  ),
+                ),
+              }
+            : object,
+        );
+        const shownParameters = structuredClone(rendered.parameters);
+        for (const at of passwordParameters(definition.parametersSchema)) {
+          redactAt(shownParameters, at);
+        }
+        const { connection } = rendered;
+        const setting = (
+          name: 'user' | 'password' | 'database',
+          value: ConnectionValue | undefined,
+        ): MiddlewarePreview['env'] =>
+          value
+            ? [
+                'value' in value
+                  ? {
+                      name: middlewareEnvName(instance, name),
+                      // A password given as a parameter is the caller's own: not echoed.
+                      value: name === 'password' ? REDACTED : value.value,
+                    }
+                  : {
+                      name: middlewareEnvName(instance, name),
+                      secretKeyRef: value.secretKeyRef,
+                    },
+              ]
+            : [];
+        const preview: MiddlewarePreview = {
+          objects: objects.map(o => ({ kind: o.kind, name: o.metadata.name })),
+          manifests: objects.map(o => stringify(o)).join('---\n'),
+          parameters: shownParameters,
+          env: [
+            {
+              name: middlewareEnvName(instance, 'host'),
+              value: connection.host,
+            },
+            {
+              name: middlewareEnvName(instance, 'port'),
+              value: String(connection.port),
+            },
+            ...setting('user', connection.user),
+            ...setting('password', connection.password),
+            ...setting('database', connection.database),
+          ],
+        };
+        res.json(preview);
+      },
+    );
+  };
+}
