@@ -14,6 +14,10 @@ import {
   clustersRouteRef,
 } from './clusters/clusterExtensions';
 import { serverExtensions, serversRouteRef } from './servers/serverExtensions';
+import {
+  appStoreRouteRef,
+  middlewareExtensions,
+} from './middleware/middlewareExtensions';
 import { serviceExtensions } from './services/serviceExtensions';
 import { scaffolderFieldExtensions } from './scaffolder/scaffolderFieldExtensions';
 
@@ -55,11 +59,13 @@ export const appPlatformPlugin = createFrontendPlugin({
     ...clusterExtensions,
     ...serverExtensions,
     ...serviceExtensions,
+    ...middlewareExtensions,
     ...scaffolderFieldExtensions,
   ],
   routes: {
     root: rootRouteRef,
     clusters: clustersRouteRef,
     servers: serversRouteRef,
+    appStore: appStoreRouteRef,
   },
 });

@@ -163,6 +163,9 @@ async function render(
   );
 }
 
+// Whole flows through dialogs with user-event: more than the default 5 s on a busy 2-core machine.
+jest.setTimeout(30_000);
+
 describe('ServiceDeploymentsContent', () => {
   it('shows the history with who, what changed, result and duration, paginated', async () => {
     const { client, requests } = backend();
