@@ -336,6 +336,68 @@ describe.each(KUBECTLS)('kubectl $version against the sandbox', k => {
     ).toBe('80');
   }, 60000);
 
+  it('gives a StatefulSet its claims, listed by kubectl like on a cluster', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'sts.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata: { name: sts }',
+        '---',
+        'apiVersion: apps/v1',
+        'kind: StatefulSet',
+        'metadata: { name: store, namespace: sts }',
+        'spec:',
+        '  replicas: 2',
+        '  serviceName: store',
+        '  selector: { matchLabels: { app: store } }',
+        '  template:',
+        '    metadata: { labels: { app: store } }',
+        '    spec:',
+        '      containers:',
+        '        - name: db',
+        '          image: postgres:16',
+        '          volumeMounts: [{ name: data, mountPath: /data }]',
+        '  volumeClaimTemplates:',
+        '    - metadata: { name: data }',
+        '      spec:',
+        '        accessModes: [ReadWriteOnce]',
+        '        resources: { requests: { storage: 1Gi } }',
+        '',
+      ].join('\n'),
+    );
+    const applied = await kubectl(
+      'apply',
+      '--server-side',
+      '-f',
+      path.join(dir, 'sts.yaml'),
+    );
+    expect(applied.stderr).toBe('');
+    expect(
+      (
+        await kubectl(
+          '-n',
+          'sts',
+          'rollout',
+          'status',
+          'statefulset/store',
+          '--timeout=30s',
+        )
+      ).code,
+    ).toBe(0);
+    const claims = await kubectl('-n', 'sts', 'get', 'pvc');
+    expect(claims.stdout).toMatch(
+      /NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE/,
+    );
+    for (const ordinal of [0, 1]) {
+      expect(claims.stdout).toMatch(
+        new RegExp(
+          `data-store-${ordinal}\\s+Bound\\s+pvc-\\S+\\s+1Gi\\s+RWO\\s+standard\\s+<unset>\\s`,
+        ),
+      );
+    }
+  });
+
   it('gets HPAs, CronJobs and DaemonSets across namespaces', async () => {
     fs.writeFileSync(
       path.join(dir, 'workloads.yaml'),

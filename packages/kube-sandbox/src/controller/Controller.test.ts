@@ -271,6 +271,81 @@ describe('Controller rollouts', () => {
       async () => (await pods()).map(p => p.metadata?.name).join() === 'db-0',
     );
   });
+  it('creates the claims of volumeClaimTemplates per pod and keeps them after the statefulset', async () => {
+    await c.apps.createNamespacedStatefulSet({
+      namespace: ns,
+      body: {
+        metadata: { name: 'store' },
+        spec: {
+          replicas: 2,
+          serviceName: 'store',
+          selector: { matchLabels: { app: 'store' } },
+          template: {
+            metadata: { labels: { app: 'store' } },
+            spec: {
+              containers: [
+                {
+                  name: 'db',
+                  image: 'postgres:16',
+                  volumeMounts: [{ name: 'data', mountPath: '/data' }],
+                },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: 'data', labels: { tier: 'storage' } },
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                resources: { requests: { storage: '1Gi' } },
+              },
+            },
+          ],
+        },
+      },
+    });
+    await eventually(async () => {
+      const x = await c.apps.readNamespacedStatefulSet({
+        name: 'store',
+        namespace: ns,
+      });
+      return x.status?.readyReplicas === 2;
+    });
+    const claims = (
+      await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })
+    ).items;
+    expect(claims.map(p => p.metadata?.name).sort()).toEqual([
+      'data-store-0',
+      'data-store-1',
+    ]);
+    expect(claims[0].metadata?.labels).toEqual({
+      tier: 'storage',
+      app: 'store',
+    });
+    expect(claims[0].metadata?.ownerReferences).toBeUndefined();
+    const pod = await c.core.readNamespacedPod({
+      name: 'store-1',
+      namespace: ns,
+    });
+    expect(pod.spec?.volumes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'data',
+          persistentVolumeClaim: { claimName: 'data-store-1' },
+        }),
+      ]),
+    );
+    await c.apps.deleteNamespacedStatefulSet({ name: 'store', namespace: ns });
+    await eventually(async () => (await pods()).length === 0);
+    // The data outlives the statefulset (retention policy Retain, the default).
+    expect(
+      (
+        await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })
+      ).items
+        .map(p => p.metadata?.name)
+        .sort(),
+    ).toEqual(['data-store-0', 'data-store-1']);
+  });
 });
 
 describe('Controller robustness', () => {

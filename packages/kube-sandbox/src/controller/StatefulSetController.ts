@@ -1,5 +1,11 @@
 import { ControllerContext } from './ControllerContext';
-import { isPodReady, ownedBy, sameJson, templateHash } from './objects';
+import {
+  isPodReady,
+  ownedBy,
+  ownerRef,
+  sameJson,
+  templateHash,
+} from './objects';
 import { podFromTemplate } from './podFromTemplate';
 import { Reconciler } from './Reconciler';
 
@@ -7,7 +13,8 @@ const COMPONENT = 'statefulset-controller';
 
 /**
  * The statefulset controller: ordered pods `name-0..n-1` (OrderedReady or
- * Parallel), scale-down and rolling updates from the highest ordinal.
+ * Parallel) with their claims from `volumeClaimTemplates`, scale-down and
+ * rolling updates from the highest ordinal.
  */
 export class StatefulSetController implements Reconciler {
   readonly name = 'statefulset';
@@ -24,6 +31,67 @@ export class StatefulSetController implements Reconciler {
       changed = safely(s, () => this.reconcile(s)) || changed;
     }
     return changed;
+  }
+
+  /**
+   * The claims of pod `ordinal` from `volumeClaimTemplates`, created when
+   * missing as kube-controller-manager does (`<template>-<set>-<ordinal>`,
+   * the template's labels plus the selector's). They outlive the pods and,
+   * unless `persistentVolumeClaimRetentionPolicy.whenDeleted` is `Delete`,
+   * the StatefulSet. Answers the pod's volumes, or undefined when a claim
+   * could not be created (FailedCreate on the StatefulSet).
+   */
+  private ensureClaims(s: any, ordinal: number): any[] | undefined {
+    const { ctx } = this;
+    const ns = s.metadata.namespace;
+    const volumes: any[] = [];
+    for (const template of s.spec.volumeClaimTemplates ?? []) {
+      const claimName = `${template.metadata.name}-${s.metadata.name}-${ordinal}`;
+      volumes.push({
+        name: template.metadata.name,
+        persistentVolumeClaim: { claimName },
+      });
+      if (ctx.store.get(ctx.t.pvcs, ns, claimName)) continue;
+      const deleteWithSet =
+        s.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+      const claim = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: {
+          name: claimName,
+          namespace: ns,
+          labels: {
+            ...template.metadata.labels,
+            ...s.spec.selector?.matchLabels,
+          },
+          ...(template.metadata.annotations
+            ? { annotations: template.metadata.annotations }
+            : {}),
+          ...(deleteWithSet ? { ownerReferences: [ownerRef(s)] } : {}),
+        },
+        spec: structuredClone(template.spec),
+      };
+      const podName = `${s.metadata.name}-${ordinal}`;
+      const { error } = ctx.createThroughApi(ctx.t.pvcs, claim, COMPONENT);
+      if (error) {
+        ctx.recordEvent(
+          s,
+          'Warning',
+          'FailedCreate',
+          `create Claim ${claimName} for Pod ${podName} in StatefulSet ${s.metadata.name} failed error: ${error.message}`,
+          COMPONENT,
+        );
+        return undefined;
+      }
+      ctx.recordEvent(
+        s,
+        'Normal',
+        'SuccessfulCreate',
+        `create Claim ${claimName} Pod ${podName} in StatefulSet ${s.metadata.name} success`,
+        COMPONENT,
+      );
+    }
+    return volumes;
   }
 
   reconcile(s: any): boolean {
@@ -45,6 +113,8 @@ export class StatefulSetController implements Reconciler {
         if (!isPodReady(existing) && !parallel) break;
         continue;
       }
+      const claims = this.ensureClaims(s, i);
+      if (!claims) break;
       const { error } = podFromTemplate(
         ctx,
         s,
@@ -55,6 +125,7 @@ export class StatefulSetController implements Reconciler {
           'apps.kubernetes.io/pod-index': String(i),
         },
         COMPONENT,
+        claims,
       );
       changed = !error || changed;
       if (error || !parallel) break;

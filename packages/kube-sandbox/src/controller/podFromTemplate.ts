@@ -13,8 +13,22 @@ export function podFromTemplate(
   name: { name?: string; generateName?: string },
   extraLabels: Record<string, string>,
   component: string,
+  /** Volumes that replace the template's of the same name (a StatefulSet's claims). */
+  extraVolumes: any[] = [],
 ): { pod?: any; error?: string } {
   const template = structuredClone(owner.spec.template ?? {});
+  if (extraVolumes.length) {
+    const names = new Set(extraVolumes.map(v => v.name));
+    template.spec = {
+      ...template.spec,
+      volumes: [
+        ...(template.spec?.volumes ?? []).filter(
+          (v: any) => !names.has(v.name),
+        ),
+        ...extraVolumes,
+      ],
+    };
+  }
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',

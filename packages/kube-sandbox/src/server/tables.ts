@@ -92,6 +92,14 @@ function formatLabels(labels: Record<string, string> | undefined) {
 
 type Column = [string, string, (o: any) => unknown];
 
+/** kubectl's short names of access modes. */
+const ACCESS_MODE_SHORT: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+};
+
 const COLUMNS: Record<string, Column[]> = {
   Pod: [
     [
@@ -200,6 +208,25 @@ const COLUMNS: Record<string, Column[]> = {
         (s.spec?.ports ?? [])
           .map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`)
           .join(',') || '<none>',
+    ],
+  ],
+  PersistentVolumeClaim: [
+    ['Status', 'string', c => c.status?.phase ?? 'Pending'],
+    ['Volume', 'string', c => c.spec?.volumeName ?? ''],
+    ['Capacity', 'string', c => c.status?.capacity?.storage ?? ''],
+    [
+      'Access Modes',
+      'string',
+      c =>
+        (c.status?.accessModes ?? [])
+          .map((m: string) => ACCESS_MODE_SHORT[m] ?? m)
+          .join(','),
+    ],
+    ['StorageClass', 'string', c => c.spec?.storageClassName ?? ''],
+    [
+      'VolumeAttributesClass',
+      'string',
+      c => c.spec?.volumeAttributesClassName ?? '<unset>',
     ],
   ],
   ConfigMap: [

@@ -119,6 +119,22 @@ it('runs a Redis primary with a replica and a ZooKeeper ensemble of three', asyn
     const workload = rendered.objects.find(o => o.kind === 'StatefulSet')!;
     const live = await waitUntilReady(workload, replicas);
     expect(live.status.readyReplicas).toBe(replicas);
+    // Each pod has its own bound claim per volumeClaimTemplate, as on a cluster.
+    const templates: string[] = (
+      (workload.spec as any).volumeClaimTemplates ?? []
+    ).map((t: any) => t.metadata.name);
+    expect(templates.length).toBeGreaterThan(0);
+    const claims = await objects.list('v1', 'PersistentVolumeClaim', 'shop');
+    for (const template of templates) {
+      for (let ordinal = 0; ordinal < replicas; ordinal++) {
+        const claim = claims.items.find(
+          c =>
+            c.metadata?.name ===
+            `${template}-${workload.metadata.name}-${ordinal}`,
+        ) as any;
+        expect(claim?.status?.phase).toBe('Bound');
+      }
+    }
   }
 }, 20_000);
 
