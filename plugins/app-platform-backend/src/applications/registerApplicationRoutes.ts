@@ -58,7 +58,13 @@ export function registerApplicationRoutes(options: {
   }
 
   return (router: AppPlatformRouter) => {
-    router.get('/namespace-templates', async (_req, res) => {
+    // The templates are for creating applications: who may create one may list them.
+    router.get('/namespace-templates', async (req, res) => {
+      await authorizeRequest(
+        permissions,
+        await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+        { permission: applicationCreatePermission },
+      );
       res.json({ items: templates.names() });
     });
 

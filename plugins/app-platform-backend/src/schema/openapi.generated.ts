@@ -2301,6 +2301,7 @@ export const spec = {
     "/namespace-templates": {
       "get": {
         "operationId": "ListNamespaceTemplates",
+        "description": "The namespace templates an application may be created from. Needs app-platform.application.create.",
         "responses": {
           "200": {
             "description": "Names of the namespace templates.",
