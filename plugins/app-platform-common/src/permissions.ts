@@ -202,6 +202,18 @@ export const serviceDeletePermission = createPermission({
 });
 
 /**
+ * Reading the servers (the list, one server, the providers' and the expiry
+ * scan's status). Everyone under the portal's policy; the catalog module
+ * reads them as a service.
+ *
+ * @public
+ */
+export const serverReadPermission = createPermission({
+  name: 'app-platform.server.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Reading the app store: the middleware definitions and a preview of what an
  * install would create. Everyone under the portal's policy.
  *
@@ -235,4 +247,5 @@ export const appPlatformPermissions = [
   serviceRollbackPermission,
   serviceDeletePermission,
   middlewareReadPermission,
+  serverReadPermission,
 ];

@@ -281,7 +281,9 @@ describe('registerServerRoutes', () => {
     expect(
       (await request(app).delete(`/servers/${created.body.id}`)).status,
     ).toBe(403);
-    // Reading stays open.
+    // Reading needs its own permission (app-platform.server.read).
+    expect((await request(app).get('/servers')).status).toBe(403);
+    decisions.result = AuthorizeResult.ALLOW;
     expect((await request(app).get('/servers')).body.items).toHaveLength(1);
     // Configured providers are listed before their first import.
     expect((await request(app).get('/servers/providers')).body).toEqual({
@@ -363,6 +365,7 @@ describe('registerServerRoutes', () => {
     ).toBe(403);
     expect((await request(app).post('/servers/expiry-scan')).status).toBe(403);
     // Nothing ran.
+    decisions.result = AuthorizeResult.ALLOW;
     expect((await request(app).get('/servers/providers')).body.items).toEqual([
       { provider: 'office', imported: 0, removed: 0, skipped: [] },
     ]);

@@ -6,6 +6,7 @@ import {
   serverCreatePermission,
   serverImportPermission,
   serverManagePermission,
+  serverReadPermission,
   ServerInput,
 } from '@internal/plugin-app-platform-common';
 import type { Request } from 'express';
@@ -14,8 +15,8 @@ import type { AppPlatformRouter } from '../router';
 import { ServerInventory } from './ServerInventory';
 
 /**
- * `/servers`: reading is open to every signed-in user and service (the
- * catalog module reads them); recording needs `app-platform.server.create`,
+ * `/servers`: reading needs `app-platform.server.read` (everyone under the
+ * portal's policy; the catalog module reads them as a service); recording needs `app-platform.server.create`,
  * changing or deleting needs `app-platform.server.manage` on the server
  * (its owners, under the policy); running an import or the expiry scan now
  * needs `app-platform.server.import` (admins).
@@ -28,6 +29,14 @@ export function registerServerRoutes(options: {
   const { httpAuth, permissions } = options;
   const inventory = options.servers;
   const servers = inventory.service;
+  const authorizeRead = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorizeRequest(permissions, credentials, {
+      permission: serverReadPermission,
+    });
+  };
   const authorizeImport = async (req: Request) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
@@ -38,6 +47,7 @@ export function registerServerRoutes(options: {
   };
   return (router: AppPlatformRouter) => {
     router.get('/servers', async (req, res) => {
+      await authorizeRead(req);
       const { owner, provider, state } = req.query;
       const items = await servers.list({
         owner: owner ? [owner] : undefined,
@@ -47,7 +57,8 @@ export function registerServerRoutes(options: {
       res.json({ items });
     });
 
-    router.get('/servers/providers', async (_req, res) => {
+    router.get('/servers/providers', async (req, res) => {
+      await authorizeRead(req);
       res.json({ items: await inventory.listProviderStatus() });
     });
 
@@ -56,7 +67,8 @@ export function registerServerRoutes(options: {
       res.status(202).json(await inventory.triggerImport(req.params.name));
     });
 
-    router.get('/servers/expiry-scan', async (_req, res) => {
+    router.get('/servers/expiry-scan', async (req, res) => {
+      await authorizeRead(req);
       res.json(await inventory.scanner.getStatus());
     });
 
@@ -66,6 +78,7 @@ export function registerServerRoutes(options: {
     });
 
     router.get('/servers/:id', async (req, res) => {
+      await authorizeRead(req);
       res.json(await servers.get(req.params.id));
     });
 
