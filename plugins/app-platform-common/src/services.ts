@@ -410,6 +410,8 @@ export type DeploymentPage = {
 export type DeployRequest = {
   spec?: VersionSpec;
   version?: number;
+  /** A new version: the running version's spec with this image. */
+  image?: string;
   /** Target clusters; every healthy cluster when absent. */
   clusters?: string[];
   /** Why, in the requester's words. */

@@ -76,8 +76,21 @@ export const as = (user: string) => mockCredentials.user.header(user);
  * change what they own), decided in-process. With `ownerOnlyRead`,
  * applications are readable only by their owners: a conditional decision.
  */
-export function testPolicy(options: { ownerOnlyRead?: boolean } = {}) {
+export function testPolicy(
+  options: {
+    ownerOnlyRead?: boolean;
+    /** Permissions (by name) denied to one user, for a route's 403. */
+    deny?: { user: string; permissions: string[] };
+  } = {},
+) {
   return (permission: Permission, user?: string): PolicyDecision => {
+    if (
+      options.deny &&
+      user === options.deny.user &&
+      options.deny.permissions.includes(permission.name)
+    ) {
+      return { result: AuthorizeResult.DENY };
+    }
     const claims = user ? [user, ...(memberships[user] ?? [])] : [];
     if (claims.includes('group:default/platform-admins')) {
       return { result: AuthorizeResult.ALLOW };

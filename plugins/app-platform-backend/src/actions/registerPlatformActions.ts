@@ -1,6 +1,5 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { InputError } from '@backstage/errors';
 import {
   applicationReadPermission,
   ClusterPlan,
@@ -160,34 +159,6 @@ export function registerPlatformActions(options: {
 }) {
   const { registry, applications, deployments, permissions, guards } = options;
 
-  /** A new image on the current version's spec, or a stored version, or an earlier record. */
-  async function specRequest(
-    application: string,
-    service: string,
-    input: { image?: string; version?: number },
-  ) {
-    if (input.image !== undefined && input.version !== undefined) {
-      throw new InputError('image: give an image or a version, not both');
-    }
-    if (input.version !== undefined) return { version: input.version };
-    if (input.image === undefined) {
-      throw new InputError('image: give the image to deploy, or a version');
-    }
-    const current = (await deployments.getService(application, service))
-      .currentVersion;
-    if (current === undefined) {
-      throw new InputError(
-        `image: "${application}/${service}" has no version yet to take the rest of the spec from; create it with a full spec first`,
-      );
-    }
-    const { spec } = await deployments.getVersion(
-      application,
-      service,
-      current,
-    );
-    return { spec: { ...spec, image: input.image } };
-  }
-
   registry.register({
     name: 'list-applications',
     title: 'List applications',
@@ -334,14 +305,12 @@ export function registerPlatformActions(options: {
         input.service,
         serviceDeployPermission,
       );
-      const request =
-        input.deployment !== undefined
-          ? { deployment: input.deployment }
-          : await specRequest(input.application, input.service, input);
       return {
         output: toPlanOutput(
           await deployments.plan(input.application, input.service, {
-            ...request,
+            deployment: input.deployment,
+            image: input.image,
+            version: input.version,
             clusters: input.clusters,
           }),
         ),
@@ -382,7 +351,8 @@ export function registerPlatformActions(options: {
         input.application,
         input.service,
         {
-          ...(await specRequest(input.application, input.service, input)),
+          image: input.image,
+          version: input.version,
           clusters: input.clusters,
           description: input.description,
         },

@@ -1,5 +1,4 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import {
   ALICE,
@@ -13,15 +12,13 @@ describe('GET /namespace-templates', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
   it('lists the templates to those who may create applications, and no one else', async () => {
-    const allow = testPolicy();
     const platform = await startTestPlatform({
       knex: await databases.init('SQLITE_3'),
       mockScheduler: true,
       // BOB may not create applications.
-      policy: (permission, user) =>
-        user === BOB && permission.name === 'app-platform.application.create'
-          ? { result: AuthorizeResult.DENY }
-          : allow(permission, user),
+      policy: testPolicy({
+        deny: { user: BOB, permissions: ['app-platform.application.create'] },
+      }),
     });
     const get = (user?: string) => {
       const req = request(platform.server).get(

@@ -147,7 +147,7 @@ export class CiService {
     }
     const { application, service } = provider.serviceOf(request);
     // A NotFoundError names the service; other failures stay 500s.
-    const target = await this.deployments.getService(application, service);
+    await this.deployments.getService(application, service);
     const settings = await this.store.webhookSettings({ application, service });
     if (!settings?.secretHash) {
       throw new AuthenticationError(
@@ -172,17 +172,11 @@ export class CiService {
       }
       image = `${settings.imageRepository}:${build.tag}`;
     }
-    if (target.currentVersion === undefined) {
-      throw new ConflictError(
-        `Service "${application}/${service}" has no version yet: deploy a first one, CI builds replace its image`,
-      );
-    }
-    const current = await this.deployments.getVersion(
+    const spec = await this.deployments.specWithImage(
       application,
       service,
-      target.currentVersion,
+      image,
     );
-    const spec = { ...current.spec, image };
     const caller: Caller = {
       actor: `ci:${provider.id}`,
       credentials: await this.auth.getOwnServiceCredentials(),

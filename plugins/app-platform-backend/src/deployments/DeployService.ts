@@ -64,6 +64,8 @@ export type SpecSource = {
   spec?: unknown;
   /** A stored version by number. */
   version?: number;
+  /** A new image on the version the clusters should run (`specWithImage`). */
+  image?: string;
 };
 
 export type DeployRequest = SpecSource & {
@@ -263,6 +265,29 @@ export class DeployService {
       );
     }
     return version;
+  }
+
+  /**
+   * The spec of the version the clusters should run, with another image: how
+   * a CI build or an agent's deploy makes a new version from an image alone.
+   */
+  async specWithImage(
+    application: string,
+    serviceName: string,
+    image: string,
+  ): Promise<VersionSpec> {
+    const service = await this.getService(application, serviceName);
+    if (service.currentVersion === undefined) {
+      throw new ConflictError(
+        `Service "${application}/${serviceName}" has no version yet to take the rest of the spec from: deploy a first one with a whole spec`,
+      );
+    }
+    const current = await this.getVersion(
+      application,
+      serviceName,
+      service.currentVersion,
+    );
+    return { ...current.spec, image };
   }
 
   // --- records ------------------------------------------------------------
@@ -567,10 +592,12 @@ export class DeployService {
     let version: number;
     if (
       request.deployment !== undefined &&
-      (request.spec !== undefined || request.version !== undefined)
+      (request.spec !== undefined ||
+        request.version !== undefined ||
+        request.image !== undefined)
     ) {
       throw new InputError(
-        'spec: give one of spec, version and deployment, not several',
+        'spec: give one of spec, version, image and deployment, not several',
       );
     }
     if (request.deployment) {
@@ -812,10 +839,18 @@ export class DeployService {
     service: string,
     source: SpecSource,
   ): Promise<{ spec: VersionSpec; version?: number }> {
-    if ((source.spec === undefined) === (source.version === undefined)) {
+    const given = [source.spec, source.version, source.image].filter(
+      s => s !== undefined,
+    );
+    if (given.length !== 1) {
       throw new InputError(
-        'spec: give either a spec or a stored version, exactly one of them',
+        'spec: give a spec, a stored version or an image, exactly one of them',
       );
+    }
+    if (source.image !== undefined) {
+      return this.resolveSpec(application, service, {
+        spec: await this.specWithImage(application, service, source.image),
+      });
     }
     if (source.version !== undefined) {
       const version = await this.getVersion(

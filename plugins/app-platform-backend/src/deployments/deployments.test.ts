@@ -165,6 +165,18 @@ describe('services, versions and the deploy engine', () => {
         }
         expect(await knex('deployments').pluck('id')).toEqual([]);
         expect(await knex('service_versions').pluck('number')).toEqual([]);
+        // An image alone needs a running version to take the rest from; one source only.
+        const imageOnly = await call(ALICE, 'post', `${SVC}/deployments`, {
+          image: 'nginx:1.27',
+        });
+        expect(imageOnly.status).toBe(409);
+        expect(imageOnly.body.error.message).toMatch(/no version yet/);
+        const twoSources = await call(ALICE, 'post', `${SVC}/deployments`, {
+          image: 'nginx:1.27',
+          version: 1,
+        });
+        expect(twoSources.status).toBe(400);
+        expect(twoSources.body.error.message).toMatch(/exactly one of them/);
         // A version can also be stored without deploying it: same checks, no record.
         const badVersion = await call(ALICE, 'post', `${SVC}/versions`, {
           spec: spec('nginx', { replicas: -1 }),

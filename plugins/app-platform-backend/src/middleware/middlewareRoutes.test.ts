@@ -1,5 +1,4 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import {
   ALICE,
@@ -18,15 +17,13 @@ describe('the app store routes', () => {
 
   it('list the definitions, preview an install with secrets redacted, and refuse bad input and callers without the permission', async () => {
     const knex = await databases.init('SQLITE_3');
-    const allow = testPolicy();
     const platform = await startTestPlatform({
       knex,
       mockScheduler: true,
       // BOB may not read the app store.
-      policy: (permission, user) =>
-        user === BOB && permission.name === 'app-platform.middleware.read'
-          ? { result: AuthorizeResult.DENY }
-          : allow(permission, user),
+      policy: testPolicy({
+        deny: { user: BOB, permissions: ['app-platform.middleware.read'] },
+      }),
     });
     const get = (path: string, user?: string) => {
       const req = request(platform.server).get(`${BASE}${path}`);

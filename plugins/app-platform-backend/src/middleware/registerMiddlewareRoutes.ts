@@ -17,7 +17,7 @@ import { MiddlewareDefinition, MIDDLEWARE_SIZES } from './MiddlewareDefinition';
 import { MiddlewareDefinitions } from './MiddlewareDefinitions';
 import { ConnectionValue, renderMiddleware } from './renderMiddleware';
 import {
-  passwordParameters,
+  redactPasswords,
   resolveMiddlewareParameters,
 } from './resolveMiddlewareParameters';
 
@@ -43,18 +43,6 @@ function summaryOf(
     parametersSchema: definition.parametersSchema,
     digest: definition.digest,
   };
-}
-
-/** Replaces the value at a dotted path, where there is one. */
-function redactAt(data: Record<string, unknown>, dottedPath: string) {
-  const keys = dottedPath.split('.');
-  let parent: any = data;
-  for (const key of keys.slice(0, -1)) {
-    parent = parent?.[key];
-    if (typeof parent !== 'object' || parent === null) return;
-  }
-  const last = keys[keys.length - 1];
-  if (parent && parent[last] !== undefined) parent[last] = REDACTED;
 }
 
 /**
@@ -130,10 +118,6 @@ export function registerMiddlewareRoutes(options: {
               }
             : object,
         );
-        const shownParameters = structuredClone(rendered.parameters);
-        for (const at of passwordParameters(definition.parametersSchema)) {
-          redactAt(shownParameters, at);
-        }
         const { connection } = rendered;
         const setting = (
           name: 'user' | 'password' | 'database',
@@ -156,7 +140,11 @@ export function registerMiddlewareRoutes(options: {
         const preview: MiddlewarePreview = {
           objects: objects.map(o => ({ kind: o.kind, name: o.metadata.name })),
           manifests: objects.map(o => stringify(o)).join('---\n'),
-          parameters: shownParameters,
+          parameters: redactPasswords(
+            definition,
+            rendered.parameters,
+            REDACTED,
+          ),
           env: [
             {
               name: middlewareEnvName(instance, 'host'),

@@ -79,6 +79,23 @@ function lookup(
   };
 }
 
+/**
+ * A copy of resolved parameters with every password parameter replaced by
+ * `mask`, for answers and logs that must not carry them.
+ */
+export function redactPasswords(
+  definition: MiddlewareDefinition,
+  parameters: Record<string, unknown>,
+  mask = '<redacted>',
+): Record<string, unknown> {
+  const copy = structuredClone(parameters) as Json;
+  for (const at of passwordParameters(definition.parametersSchema)) {
+    const { parent, key } = lookup(copy, at);
+    if (parent && parent[key] !== undefined) parent[key] = mask;
+  }
+  return copy;
+}
+
 /** 24 letters and digits from the system's CSPRNG (~143 bits). */
 export function generatePassword(): string {
   let password = '';

@@ -1132,7 +1132,7 @@ export const spec = {
       },
       "DeployRequest": {
         "type": "object",
-        "description": "Exactly one of spec (a new version) and version (a stored one).",
+        "description": "Exactly one of spec (a new version), version (a stored one) and image (a new version: the running version's spec with this image).",
         "properties": {
           "spec": {
             "$ref": "#/components/schemas/VersionSpec"
@@ -1141,6 +1141,11 @@ export const spec = {
             "type": "integer",
             "minimum": 1,
             "maximum": 2147483647
+          },
+          "image": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
           },
           "clusters": {
             "type": "array",
@@ -1327,7 +1332,7 @@ export const spec = {
       },
       "PlanRequest": {
         "type": "object",
-        "description": "Exactly one of spec, version and deployment (plan the rollback to a record).",
+        "description": "Exactly one of spec, version, image (on the running version's spec) and deployment (plan the rollback to a record).",
         "properties": {
           "spec": {
             "$ref": "#/components/schemas/VersionSpec"
@@ -1336,6 +1341,11 @@ export const spec = {
             "type": "integer",
             "minimum": 1,
             "maximum": 2147483647
+          },
+          "image": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
           },
           "deployment": {
             "type": "string",

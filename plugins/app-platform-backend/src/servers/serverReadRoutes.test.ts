@@ -1,5 +1,4 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import {
   ALICE,
@@ -13,15 +12,13 @@ describe('reading servers', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
   it('needs app-platform.server.read on the list, a server and the status routes', async () => {
-    const allow = testPolicy();
     const platform = await startTestPlatform({
       knex: await databases.init('SQLITE_3'),
       mockScheduler: true,
       // BOB may not read servers.
-      policy: (permission, user) =>
-        user === BOB && permission.name === 'app-platform.server.read'
-          ? { result: AuthorizeResult.DENY }
-          : allow(permission, user),
+      policy: testPolicy({
+        deny: { user: BOB, permissions: ['app-platform.server.read'] },
+      }),
     });
     const get = (path: string, user: string) =>
       request(platform.server)

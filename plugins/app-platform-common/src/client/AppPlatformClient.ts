@@ -354,15 +354,12 @@ export class AppPlatformClient {
   async listVersions(
     application: string,
     service: string,
-    options: CallOptions & { limit?: number; before?: number } = {},
+    options: CallOptions & { limit?: number } = {},
   ): Promise<ServiceVersion[]> {
-    const query = new URLSearchParams();
-    if (options.limit) query.set('limit', String(options.limit));
-    if (options.before) query.set('before', String(options.before));
-    const suffix = query.size ? `?${query}` : '';
+    const query = options.limit ? `?limit=${options.limit}` : '';
     return (
       await this.request<{ items: ServiceVersion[] }>(
-        `${servicePath(application, service)}/versions${suffix}`,
+        `${servicePath(application, service)}/versions${query}`,
         options,
       )
     ).items;

@@ -80,27 +80,14 @@ export function createDeployVersionAction(options: {
           service,
           access.call,
         );
-        let request: DeployRequest;
-        if (image === undefined) {
-          request = { version };
-        } else {
-          if (current.currentVersion === undefined) {
-            throw new InputError(
-              `image: ${application}/${service} has no version yet to take the rest of the spec from`,
-            );
-          }
-          // The version the clusters should run, whatever CI recorded since.
-          const [base] = await access.client.listVersions(
-            application,
-            service,
-            {
-              ...access.call,
-              limit: 1,
-              before: current.currentVersion + 1,
-            },
+        if (image !== undefined && current.currentVersion === undefined) {
+          throw new InputError(
+            `image: ${application}/${service} has no version yet to take the rest of the spec from`,
           );
-          request = { spec: { ...base.spec, image } };
         }
+        // The platform puts the image on the version the clusters should run.
+        const request: DeployRequest =
+          image === undefined ? { version } : { image };
         const clusters = ctx.input.clusters?.length
           ? ctx.input.clusters
           : undefined;
