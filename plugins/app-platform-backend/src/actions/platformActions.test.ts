@@ -169,6 +169,15 @@ describe('the actions registry', () => {
             ? true
             : undefined;
         }, 'v2 running through the actions');
+        // The record settles just after the clusters report v2: a rollback waits for it.
+        await waitFor(async () => {
+          const res = await call(
+            ALICE,
+            'get',
+            `/applications/shop/services/web/deployments/${deployed.body.output.deployment.id}`,
+          );
+          return res.body.state === 'succeeded' ? true : undefined;
+        }, 'the v2 record settled');
         const live = await kubeFor(beta).apps.readNamespacedDeployment({
           namespace: 'shop',
           name: 'web',
