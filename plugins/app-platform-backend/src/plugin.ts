@@ -48,6 +48,10 @@ import { createResourceGuards } from './permissions/createResourceGuards';
 import { registerPlatformActions } from './actions/registerPlatformActions';
 import { MiddlewareDefinitions } from './middleware/MiddlewareDefinitions';
 import { registerMiddlewareRoutes } from './middleware/registerMiddlewareRoutes';
+import { MiddlewareDefinitionStore } from './middleware/MiddlewareDefinitionStore';
+import { MiddlewareRenderer } from './middleware/MiddlewareRenderer';
+import { MiddlewareInstances } from './middleware/MiddlewareInstances';
+import { registerMiddlewareInstanceRoutes } from './middleware/registerMiddlewareInstanceRoutes';
 import { createRouter } from './router';
 import { CiService } from './ci/CiService';
 import { CiStore } from './ci/CiStore';
@@ -63,6 +67,7 @@ import { registerServiceRoutes } from './deployments/registerServiceRoutes';
 import { CoalescingSignals } from './signals/CoalescingSignals';
 import { ServiceWorkloads } from './deployments/ServiceWorkloads';
 import {
+  MIDDLEWARE_COMPONENT,
   SERVICE_COMPONENT,
   VersionRenderer,
 } from './deployments/VersionRenderer';
@@ -207,10 +212,27 @@ export const appPlatformPlugin = createBackendPlugin({
         const deploymentStore = DeploymentStore.create({ knex });
         const serviceTemplates = ServiceTemplates.fromConfig(config);
         const serviceTemplateStore = ServiceTemplateStore.create({ knex });
+        const middlewareDefinitionStore = MiddlewareDefinitionStore.create({
+          knex,
+        });
+        const middlewareRenderer = MiddlewareRenderer.create({
+          services: serviceStore,
+          definitions: middlewareDefinitionStore,
+          cipher,
+          installationId,
+        });
+        const reencryptedInstances =
+          await serviceStore.reencryptMiddlewareSecrets(cipher);
+        if (reencryptedInstances) {
+          logger.info(
+            `Re-encrypted the secrets of ${reencryptedInstances} middleware instance(s) with the current key`,
+          );
+        }
         const renderer = VersionRenderer.create({
           templates: serviceTemplates,
           applicationTemplates: serviceTemplateStore,
           owned,
+          middleware: middlewareRenderer,
         });
         const applicationTemplates = ApplicationTemplates.create({
           knex,
@@ -223,7 +245,7 @@ export const appPlatformPlugin = createBackendPlugin({
           clusters,
           labelSelector: `${owned.selector()},${
             APP_PLATFORM_LABELS.component
-          }=${SERVICE_COMPONENT}`,
+          } in (${SERVICE_COMPONENT},${MIDDLEWARE_COMPONENT})`,
           logger: logger.child({ component: 'status-cache' }),
         });
         const tracker = DeploymentTracker.create({
@@ -313,9 +335,23 @@ export const appPlatformPlugin = createBackendPlugin({
           if (domain === NAMESPACE_DOMAIN)
             catalogChanges.changed({ kind: 'application', name: target });
         });
-        serviceStore.changes.on(({ application, name }) =>
-          catalogChanges.changed({ kind: 'service', name, application }),
-        );
+        serviceStore.changes.on(({ application, name }) => {
+          // A row gone could have been either: both kinds are told.
+          void serviceStore.get(application, name).then(
+            row => {
+              if (!row || row.kind !== 'middleware')
+                catalogChanges.changed({ kind: 'service', name, application });
+              if (!row || row.kind === 'middleware')
+                catalogChanges.changed({
+                  kind: 'middleware',
+                  name,
+                  application,
+                });
+            },
+            error =>
+              logger.warn(`Catalog change of ${application}/${name}: ${error}`),
+          );
+        });
         const clusterSignals = CoalescingSignals.create({
           signals,
           channel: APP_PLATFORM_SIGNAL_CHANNELS.cluster,
@@ -470,19 +506,50 @@ export const appPlatformPlugin = createBackendPlugin({
           isAllowedOnApplication,
           isAllowedOnService,
         });
-        registerPlatformActions({
-          registry: actionsRegistry,
-          applications,
-          deployments,
-          permissions,
-          guards,
-        });
         // The app store's definitions, read again when their files change.
         const middlewareDefinitions = await MiddlewareDefinitions.fromConfig(
           config,
           { logger, watch: true },
         );
         lifecycle.addShutdownHook(() => middlewareDefinitions.close());
+        const middlewareInstances = MiddlewareInstances.create({
+          services: serviceStore,
+          applications: applicationStore,
+          deployments,
+          definitions: middlewareDefinitions,
+          definitionStore: middlewareDefinitionStore,
+          middleware: middlewareRenderer,
+          renderer,
+          audit,
+        });
+        // A changed definition gives its instances "update available":
+        // the catalog and open pages hear it from every instance.
+        middlewareDefinitions.onChange(() => {
+          void serviceStore.list({ kind: 'middleware' }).then(
+            rows => {
+              for (const { application, name } of rows) {
+                catalogChanges.changed({
+                  kind: 'middleware',
+                  name,
+                  application,
+                });
+                serviceSignals.changed(`${application}/${name}`);
+              }
+            },
+            error =>
+              logger.warn(
+                `Telling of changed middleware definitions: ${error}`,
+              ),
+          );
+        });
+        registerPlatformActions({
+          registry: actionsRegistry,
+          applications,
+          deployments,
+          instances: middlewareInstances,
+          permissions,
+          guards,
+        });
         const health = HealthService.create({ knex });
         httpRouter.use(
           await createRouter({
@@ -524,6 +591,13 @@ export const appPlatformPlugin = createBackendPlugin({
                 definitions: middlewareDefinitions,
                 httpAuth,
                 permissions,
+              }),
+              registerMiddlewareInstanceRoutes({
+                instances: middlewareInstances,
+                applications,
+                httpAuth,
+                permissions,
+                guards,
               }),
             ],
           }),

@@ -43,6 +43,8 @@ function specRoutes(): Array<Route & { operation: string; public: boolean }> {
       path: template
         .replace('{name}', 'some-name')
         .replace('{service}', 'some-service')
+        .replace('{instance}', 'some-instance')
+        .replace('{definition}', 'redis')
         .replace('{template}', 'some-template')
         .replace('{provider}', 'generic')
         .replace('{deployment}', '00000000-0000-4000-8000-000000000000')

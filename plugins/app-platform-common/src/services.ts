@@ -167,9 +167,80 @@ export type VersionSpec = {
   route?: VersionRoute;
   sidecars?: VersionSidecars;
   references?: VersionReference[];
+  /**
+   * Middleware instances of the same application the service uses: it
+   * receives each one's connection settings as env vars named by
+   * `middlewareEnvName` (password and other secrets through `secretKeyRef`).
+   */
+  bindings?: VersionBinding[];
   /** The service template that renders this version; defaults to `default`. */
   template?: string;
 };
+
+/**
+ * A binding of a version to a middleware instance of its application.
+ *
+ * @public
+ */
+export type VersionBinding = {
+  instance: string;
+};
+
+/**
+ * What a middleware instance's version puts on the clusters: its definition
+ * rendered with these parameters. Passwords are not in it: the platform
+ * keeps them encrypted with the instance.
+ *
+ * @public
+ */
+export type MiddlewareSpec = {
+  middleware: {
+    definition: string;
+    /** The digest of the definition's files this version renders with. */
+    digest: string;
+    /** With defaults; password parameters left out. */
+    parameters: MiddlewareParameters;
+  };
+};
+
+/**
+ * A JSON value of middleware parameters.
+ *
+ * @public
+ */
+export type MiddlewareParameterValue =
+  | string
+  | number
+  | boolean
+  | null
+  | MiddlewareParameterValue[]
+  | { [key: string]: MiddlewareParameterValue };
+
+/**
+ * Parameters of a middleware instance, as JSON.
+ *
+ * @public
+ */
+export type MiddlewareParameters = { [key: string]: MiddlewareParameterValue };
+
+/**
+ * What a deployment record applies: a service's version or a middleware
+ * instance's.
+ *
+ * @public
+ */
+export type DeploySpec = VersionSpec | MiddlewareSpec;
+
+/**
+ * Whether a record's spec is a middleware instance's.
+ *
+ * @public
+ */
+export function isMiddlewareSpec(
+  spec: DeploySpec | undefined,
+): spec is MiddlewareSpec {
+  return Boolean(spec && 'middleware' in spec && spec.middleware);
+}
 
 /**
  * A service of an application.
@@ -179,6 +250,8 @@ export type VersionSpec = {
 export type Service = {
   application: string;
   name: string;
+  /** Set on a middleware instance (reached by name for its records and history). */
+  kind?: 'middleware';
   description?: string;
   /** Other applications may reference it. */
   public: boolean;
@@ -205,7 +278,7 @@ export type ServiceVersion = {
   application: string;
   service: string;
   number: number;
-  spec: VersionSpec;
+  spec: DeploySpec;
   createdAt: string;
   createdBy: string;
 };
@@ -249,9 +322,9 @@ export type DeploymentRecord = {
   state: DeploymentRecordState;
   version?: number;
   /** The spec it applies (absent for `delete`). */
-  spec?: VersionSpec;
+  spec?: DeploySpec;
   /** What the clusters ran before. */
-  previousSpec?: VersionSpec;
+  previousSpec?: DeploySpec;
   /** The record this one rolls back to. */
   rollbackOf?: string;
   /** The record on `test` clusters whose spec this one promotes to `production`. */
@@ -369,6 +442,8 @@ export type ServiceRollout = {
 export type ServiceStatus = {
   application: string;
   service: string;
+  /** Set when `service` is a middleware instance (its status signal says so). */
+  kind?: 'middleware';
   state: ApplicationState;
   clusters: ServiceClusterStatus[];
   /** The id of the record in flight, if any. */
@@ -456,13 +531,13 @@ export const APP_PLATFORM_SIGNAL_CHANNELS = {
 export const APP_PLATFORM_CATALOG_TOPIC = 'app-platform.catalog-changes';
 
 /**
- * What changed: `name` is the application, the cluster, or the service (of
- * `application`).
+ * What changed: `name` is the application, the cluster, or the service or
+ * middleware instance (of `application`).
  *
  * @public
  */
 export type CatalogChange = {
-  kind: 'application' | 'service' | 'cluster';
+  kind: 'application' | 'service' | 'middleware' | 'cluster';
   name: string;
   application?: string;
 };

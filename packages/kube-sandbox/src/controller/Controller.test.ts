@@ -271,6 +271,129 @@ describe('Controller rollouts', () => {
       async () => (await pods()).map(p => p.metadata?.name).join() === 'db-0',
     );
   });
+  it('rolls a statefulset from the highest ordinal with the status of kube-controller-manager', async () => {
+    const statefulSet = (image: string) => ({
+      metadata: { name: 'db' },
+      spec: {
+        replicas: 2,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: {
+          metadata: { labels: { app: 'db' } },
+          spec: { containers: [{ name: 'db', image }] },
+        },
+      },
+    });
+    const readSet = () =>
+      c.apps.readNamespacedStatefulSet({ name: 'db', namespace: ns });
+    await c.apps.createNamespacedStatefulSet({
+      namespace: ns,
+      body: statefulSet('postgres:16'),
+    });
+    const first = await eventually(async () => {
+      const x = await readSet();
+      return x.status?.readyReplicas === 2 && x;
+    });
+    // A new set's current revision is its update revision from the start.
+    const before = first.status!.currentRevision!;
+    expect(first.status).toMatchObject({
+      replicas: 2,
+      currentReplicas: 2,
+      updatedReplicas: 2,
+      updateRevision: before,
+    });
+    expect(
+      (await pods()).map(p => p.metadata?.labels?.['controller-revision-hash']),
+    ).toEqual([before, before]);
+
+    // Every status the controller writes during the rollout, and the pods
+    // as they were when it wrote it.
+    const seen: Array<{ status: any; pods: any[] }> = [];
+    const unsubscribe = sandbox.store.subscribe(undefined, e => {
+      const o = e.object;
+      if (o.kind !== 'StatefulSet' || o.metadata?.namespace !== ns) return;
+      seen.push({
+        status: o.status,
+        pods: sandbox.store
+          .list(sandbox.api.registry.get('', 'pods'), ns)
+          .map((p: any) => ({
+            revision: p.metadata.labels['controller-revision-hash'],
+            terminating: Boolean(p.metadata.deletionTimestamp),
+            ready: p.status?.conditions?.some(
+              (k: any) => k.type === 'Ready' && k.status === 'True',
+            ),
+          })),
+      });
+    });
+    await c.apps.replaceNamespacedStatefulSet({
+      name: 'db',
+      namespace: ns,
+      body: { ...statefulSet('postgres:17'), metadata: first.metadata },
+    });
+    const done = await eventually(async () => {
+      const x = await readSet();
+      return (
+        x.status?.updateRevision !== before &&
+        x.status?.currentRevision === x.status?.updateRevision &&
+        x
+      );
+    });
+    unsubscribe();
+    const after = done.status!.updateRevision!;
+    expect(done.status).toMatchObject({
+      observedGeneration: 2,
+      replicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      currentReplicas: 2,
+      updatedReplicas: 2,
+    });
+    const rollout = seen.filter(s => s.status?.updateRevision === after);
+    expect(rollout.length).toBeGreaterThan(1);
+    // What kube-controller-manager writes for the pods at each moment:
+    // terminating pods are still replicas; only staying ones are current or
+    // updated, by their revision label; the update revision becomes current
+    // only with every replica updated and ready.
+    const expected = rollout.map(({ pods: now }) => {
+      const staying = now.filter(p => !p.terminating);
+      const at = (revision: string) =>
+        staying.filter(p => p.revision === revision).length;
+      const ready = now.filter(p => p.ready).length;
+      const complete = at(after) === now.length && ready === now.length;
+      return {
+        replicas: now.length,
+        readyReplicas: ready,
+        updatedReplicas: at(after),
+        currentReplicas: complete ? at(after) : at(before),
+        currentRevision: complete ? after : before,
+      };
+    });
+    expect(
+      rollout.map(({ status }) => ({
+        replicas: status.replicas,
+        readyReplicas: status.readyReplicas,
+        updatedReplicas: status.updatedReplicas,
+        currentReplicas: status.currentReplicas,
+        currentRevision: status.currentRevision,
+      })),
+    ).toEqual(expected);
+    // The old revision was current while a pod terminated for the update.
+    expect(
+      rollout.some(
+        s =>
+          s.status.currentRevision === before &&
+          s.pods.some(p => p.terminating),
+      ),
+    ).toBe(true);
+    const deletes = (await c.core.listNamespacedEvent({ namespace: ns })).items
+      .filter(e => e.reason === 'SuccessfulDelete')
+      .map(e => e.message);
+    expect(deletes.sort()).toEqual([
+      'delete Pod db-0 in StatefulSet db successful',
+      'delete Pod db-1 in StatefulSet db successful',
+    ]);
+  });
+
   it('creates the claims of volumeClaimTemplates per pod and keeps them after the statefulset', async () => {
     await c.apps.createNamespacedStatefulSet({
       namespace: ns,

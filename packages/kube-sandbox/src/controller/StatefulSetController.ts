@@ -161,32 +161,63 @@ export class StatefulSetController implements Reconciler {
       !outdated[0].metadata.deletionTimestamp
     ) {
       ctx.api.delete(ctx.t.pods, ns, outdated[0].metadata.name);
+      ctx.recordEvent(
+        s,
+        'Normal',
+        'SuccessfulDelete',
+        `delete Pod ${outdated[0].metadata.name} in StatefulSet ${s.metadata.name} successful`,
+        COMPONENT,
+      );
       changed = true;
     }
-    const finalPods = pods().filter(p => !p.metadata.deletionTimestamp);
-    const ready = finalPods.filter(isPodReady).length;
-    const updated = finalPods.filter(
-      p => p.metadata.labels?.['controller-revision-hash'] === revision,
-    ).length;
-    const status = {
-      observedGeneration: s.metadata.generation,
-      replicas: finalPods.length,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      currentReplicas: updated,
-      updatedReplicas: updated,
-      currentRevision:
-        updated === finalPods.length
-          ? revision
-          : s.status?.currentRevision ?? revision,
-      updateRevision: revision,
-      collisionCount: 0,
-    };
     const latest = ctx.latest(ctx.t.statefulsets, s) ?? s;
+    const status = replicaStatus(
+      s.metadata.generation,
+      latest.status?.currentRevision,
+      pods(),
+      revision,
+    );
     if (!sameJson(status, latest.status)) {
       ctx.write(ctx.t.statefulsets, { ...latest, status });
       changed = true;
     }
     return changed;
   }
+}
+
+/**
+ * The status as kube-controller-manager computes it (stateful_set_control.go,
+ * `computeReplicaStatus` and `completeRollingUpdate`): `replicas` and
+ * `readyReplicas` count every created pod, terminating ones included;
+ * `currentReplicas` and `updatedReplicas` count the pods that are not
+ * terminating at the current and the update revision; the current revision
+ * becomes the update revision only once every replica is updated and ready.
+ */
+function replicaStatus(
+  generation: number,
+  previousRevision: string | undefined,
+  pods: any[],
+  updateRevision: string,
+) {
+  const currentRevision = previousRevision || updateRevision;
+  const staying = pods.filter(p => !p.metadata.deletionTimestamp);
+  const at = (revision: string) =>
+    staying.filter(
+      p => p.metadata.labels?.['controller-revision-hash'] === revision,
+    ).length;
+  const replicas = pods.length;
+  const ready = pods.filter(isPodReady).length;
+  const updated = at(updateRevision);
+  const complete = updated === replicas && ready === replicas;
+  return {
+    observedGeneration: generation,
+    replicas,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    currentReplicas: complete ? updated : at(currentRevision),
+    updatedReplicas: updated,
+    currentRevision: complete ? updateRevision : currentRevision,
+    updateRevision,
+    collisionCount: 0,
+  };
 }

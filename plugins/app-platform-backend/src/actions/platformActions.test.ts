@@ -61,7 +61,9 @@ describe('the actions registry', () => {
         expect(listed.body.actions.map((a: any) => a.id).sort()).toEqual([
           'app-platform:deploy',
           'app-platform:get-service-status',
+          'app-platform:install-middleware',
           'app-platform:list-applications',
+          'app-platform:list-middleware',
           'app-platform:list-services',
           'app-platform:plan-deploy',
           'app-platform:rollback',
@@ -214,6 +216,47 @@ describe('the actions registry', () => {
           );
           return res.body.state === 'succeeded' ? true : undefined;
         }, 'the rollback succeeded');
+
+        // Middleware: BOB may not install into shop; ALICE may, and never
+        // sees the generated password.
+        expect(
+          (
+            await invoke(BOB, 'install-middleware', {
+              application: 'shop',
+              name: 'cache',
+              definition: 'memcached',
+            })
+          ).status,
+        ).toBe(403);
+        const badParameters = await invoke(ALICE, 'install-middleware', {
+          application: 'shop',
+          name: 'cache',
+          definition: 'memcached',
+          parameters: { replicas: 'many' },
+        });
+        expect(badParameters.status).toBe(400);
+        expect(badParameters.body.error.message).toMatch(/parameters.*replicas/);
+        const installed = await invoke(ALICE, 'install-middleware', {
+          application: 'shop',
+          name: 'cache',
+          definition: 'memcached',
+        });
+        expect(installed.status).toBe(200);
+        expect(installed.body.output).toMatchObject({
+          deployment: { action: 'deploy', version: 1 },
+          env: ['CACHE_HOST', 'CACHE_PORT'],
+        });
+        const middleware = await invoke(ALICE, 'list-middleware', {
+          application: 'shop',
+        });
+        expect(middleware.body.output.instances).toEqual([
+          expect.objectContaining({
+            name: 'cache',
+            definition: 'memcached',
+            updateAvailable: false,
+            boundBy: [],
+          }),
+        ]);
       } finally {
         await platform.stop();
         await Promise.all([alpha.stop(), beta.stop()]);

@@ -6,10 +6,13 @@ import {
   DeploymentRecord,
   serviceDeployPermission,
   serviceRollbackPermission,
+  MiddlewareParameters,
+  serviceCreatePermission,
   ServiceStatus,
 } from '@internal/plugin-app-platform-common';
 import { ApplicationService } from '../applications/ApplicationService';
 import { DeployService } from '../deployments/DeployService';
+import { MiddlewareInstances } from '../middleware/MiddlewareInstances';
 import { applicationFilter } from '../permissions/applicationFilter';
 import { ResourceGuards } from '../permissions/createResourceGuards';
 
@@ -154,10 +157,18 @@ export function registerPlatformActions(options: {
   registry: ActionsRegistryService;
   applications: ApplicationService;
   deployments: DeployService;
+  instances: MiddlewareInstances;
   permissions: PermissionsService;
   guards: ResourceGuards;
 }) {
-  const { registry, applications, deployments, permissions, guards } = options;
+  const {
+    registry,
+    applications,
+    deployments,
+    instances,
+    permissions,
+    guards,
+  } = options;
 
   registry.register({
     name: 'list-applications',
@@ -394,6 +405,98 @@ export function registerPlatformActions(options: {
         caller,
       );
       return { output: { deployment: toRecordOutput(record) } };
+    },
+  });
+
+  registry.register({
+    name: 'list-middleware',
+    title: 'List the middleware instances of an application',
+    description:
+      "Lists an application's middleware instances (databases, caches, queues installed from the app store): definition, middleware version, state, whether the definition has an update, the services bound to each and the env vars a bound service receives.",
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z => z.object({ application: name(z, 'application') }),
+      output: z =>
+        z.object({
+          instances: z.array(
+            z.object({
+              name: z.string(),
+              definition: z.string(),
+              middlewareVersion: z.string(),
+              state: z.string(),
+              updateAvailable: z.boolean(),
+              boundBy: z.array(z.string()),
+              env: z.array(z.string()),
+            }),
+          ),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      await guards.applicationAs(
+        credentials,
+        input.application,
+        applicationReadPermission,
+      );
+      const list = await instances.list([input.application]);
+      return {
+        output: {
+          instances: list.map(i => ({
+            name: i.name,
+            definition: i.definition,
+            middlewareVersion: i.middlewareVersion,
+            state: i.state,
+            updateAvailable: i.updateAvailable,
+            boundBy: i.boundBy,
+            env: i.connection.env.map(e => e.name),
+          })),
+        },
+      };
+    },
+  });
+
+  registry.register({
+    name: 'install-middleware',
+    title: 'Install middleware into an application',
+    description:
+      "Installs a middleware definition of the app store (redis, mysql, postgresql, mongodb, zookeeper, memcached, rabbitmq, nginx-gateway) into an application as a named instance, with parameters checked against the definition's schema (passwords are generated when not given and never answered). Answers the install record at once, in flight; follow it with get-service-status and the instance's name. A service uses it by binding it in a version (spec.bindings).",
+    attributes: { destructive: false, idempotent: false },
+    schema: {
+      input: z =>
+        z.object({
+          application: name(z, 'application'),
+          name: name(z, 'name'),
+          definition: name(z, 'definition'),
+          parameters: z.record(z.unknown()).optional(),
+          clusters: targetInput(z),
+        }),
+      output: z =>
+        z.object({
+          deployment: recordOutput(z),
+          env: z.array(z.string()),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      const caller = await guards.applicationAs(
+        credentials,
+        input.application,
+        serviceCreatePermission,
+      );
+      const { instance, deployment } = await instances.install(
+        input.application,
+        {
+          name: input.name,
+          definition: input.definition,
+          parameters: input.parameters as MiddlewareParameters | undefined,
+          clusters: input.clusters,
+        },
+        caller,
+      );
+      return {
+        output: {
+          deployment: toRecordOutput(deployment),
+          env: instance.connection.env.map(e => e.name),
+        },
+      };
     },
   });
 }

@@ -4,7 +4,7 @@ import { Knex } from 'knex';
 export type AuditEvent = {
   actor: string;
   action: string;
-  targetKind: 'cluster' | 'application' | 'server' | 'service';
+  targetKind: 'cluster' | 'application' | 'server' | 'service' | 'middleware';
   targetName: string;
   details?: Record<string, unknown>;
 };

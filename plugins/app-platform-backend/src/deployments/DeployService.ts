@@ -13,6 +13,9 @@ import {
   DeploymentPage,
   DeploymentRecord,
   DeploymentTarget,
+  DeploySpec,
+  isMiddlewareSpec,
+  MiddlewareSpec,
   Service,
   ServiceClusterStatus,
   ServiceRollout,
@@ -20,7 +23,7 @@ import {
   ServiceVersion,
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
-import { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
+import { KubernetesObject } from '@kubernetes/client-node';
 import { Knex } from 'knex';
 import pLimit from 'p-limit';
 import { randomUUID } from 'node:crypto';
@@ -34,14 +37,14 @@ import { Reconciler } from '../reconcile/Reconciler';
 import { ReconcileStatusStore } from '../reconcile/ReconcileStatusStore';
 import { ServiceStore } from '../services/ServiceStore';
 import { validateVersionSpec } from '../services/validateVersionSpec';
-import { detectDrift } from '../status/detectDrift';
+import { DesiredDeployment, detectDrift } from '../status/detectDrift';
 import { DeploymentRow, DeploymentStore } from './DeploymentStore';
 import { DeploymentTracker, LiveStatusSource } from './DeploymentTracker';
 import { toDeploymentEvent } from './toDeploymentEvent';
 import { planAgainst, planCluster } from './planObjects';
 import { summarizeChanges } from './diffObjects';
 import { WORKLOAD_DOMAIN, workloadTarget } from './ServiceWorkloads';
-import { VersionRenderer } from './VersionRenderer';
+import { PreparedRender, VersionRenderer } from './VersionRenderer';
 
 /** How many of the latest cluster events a service's status carries per cluster. */
 const RECENT_EVENTS = 5;
@@ -100,9 +103,9 @@ export type WithinRecord = (
 ) => Promise<void>;
 
 export class DeployService {
-  private readonly renderedDeployments = new Map<
+  private readonly renderedWorkloads = new Map<
     string,
-    V1Deployment | undefined
+    DesiredDeployment | undefined
   >();
 
   private constructor(
@@ -200,12 +203,16 @@ export class DeployService {
   }
 
   listServices(application: string): Promise<Service[]> {
-    return this.services.list({ application });
+    return this.services.list({ application, kind: 'service' });
   }
 
   /** The services of any of these applications (of all when absent), with what they reference. */
   listServicesOf(applications?: string[]): Promise<Service[]> {
-    return this.services.list({ applications, withRelations: true });
+    return this.services.list({
+      applications,
+      kind: 'service',
+      withRelations: true,
+    });
   }
 
   async getService(application: string, name: string): Promise<Service> {
@@ -276,7 +283,7 @@ export class DeployService {
     serviceName: string,
     image: string,
   ): Promise<VersionSpec> {
-    const service = await this.getService(application, serviceName);
+    const service = await this.deployable(application, serviceName);
     if (service.currentVersion === undefined) {
       throw new ConflictError(
         `Service "${application}/${serviceName}" has no version yet to take the rest of the spec from: deploy a first one with a whole spec`,
@@ -287,7 +294,7 @@ export class DeployService {
       serviceName,
       service.currentVersion,
     );
-    return { ...current.spec, image };
+    return { ...(current.spec as VersionSpec), image };
   }
 
   // --- records ------------------------------------------------------------
@@ -359,7 +366,9 @@ export class DeployService {
     request: { clusters?: string[]; description?: string },
     caller: Caller,
   ): Promise<DeploymentRecord> {
-    const service = await this.deployable(application, serviceName);
+    const service = await this.deployable(application, serviceName, {
+      middleware: true,
+    });
     const earlier = await this.getRecord(application, serviceName, recordId);
     if (!earlier.spec) {
       throw new InputError(
@@ -457,6 +466,34 @@ export class DeployService {
     });
   }
 
+  /**
+   * Deploys a middleware instance's spec as a new version (install or
+   * upgrade; `MiddlewareInstances` decides the spec). `before` runs first in
+   * the record's transaction: an install creates the instance there, so a
+   * refused record leaves no instance behind.
+   */
+  async deployMiddleware(input: {
+    instance: Service;
+    spec: MiddlewareSpec;
+    prepared: PreparedRender;
+    clusters?: string[];
+    description?: string;
+    caller: Caller;
+    before?: (trx: Knex.Transaction) => Promise<void>;
+  }): Promise<DeploymentRecord> {
+    return this.record({
+      service: input.instance,
+      action: 'deploy',
+      spec: input.spec,
+      prepared: input.prepared,
+      before: input.before,
+      newVersion: true,
+      clusters: await this.targetClusters(input.clusters),
+      description: input.description,
+      caller: input.caller,
+    });
+  }
+
   /** Scales the service to zero where it runs (`stop`), or back (`start`). */
   async setRunning(
     application: string,
@@ -476,7 +513,9 @@ export class DeployService {
       serviceName,
       service.currentVersion,
     );
-    const spec = running ? version.spec : { ...version.spec, replicas: 0 };
+    const spec = running
+      ? version.spec
+      : { ...(version.spec as VersionSpec), replicas: 0 };
     const placed = await this.records.desired({
       application,
       service: serviceName,
@@ -497,8 +536,10 @@ export class DeployService {
     application: string,
     serviceName: string,
     caller: Caller,
+    options: { middleware?: boolean } = {},
   ): Promise<DeploymentRecord | undefined> {
     const service = await this.getService(application, serviceName);
+    this.refuseMiddleware(service, options);
     const inFlight = await this.records.inFlight(application, serviceName);
     if (inFlight?.action === 'delete') return inFlight;
     const placed = await this.records.desired({
@@ -588,7 +629,7 @@ export class DeployService {
     request: DeployRequest & { deployment?: string },
   ): Promise<ClusterPlan[]> {
     const service = await this.getService(application, serviceName);
-    let spec: VersionSpec;
+    let spec: DeploySpec;
     let version: number;
     if (
       request.deployment !== undefined &&
@@ -612,6 +653,7 @@ export class DeployService {
       spec = record.spec;
       version = record.version ?? 0;
     } else {
+      this.refuseMiddleware(service);
       const resolved = await this.resolveSpec(
         application,
         serviceName,
@@ -628,6 +670,21 @@ export class DeployService {
     });
     const clusters = await this.targetClusters(request.clusters);
     return this.planOn(clusters, application, serviceName, objects);
+  }
+
+  /** What applying these rendered objects would do on each target cluster. */
+  async planRendered(
+    application: string,
+    name: string,
+    objects: KubernetesObject[],
+    clusters?: string[],
+  ): Promise<ClusterPlan[]> {
+    return this.planOn(
+      await this.targetClusters(clusters),
+      application,
+      name,
+      objects,
+    );
   }
 
   /**
@@ -679,7 +736,7 @@ export class DeployService {
     application: string,
     serviceName: string,
   ): Promise<ServiceStatus> {
-    await this.getService(application, serviceName);
+    const service = await this.getService(application, serviceName);
     const [placed, inFlight, latest] = await Promise.all([
       this.records.desired({ application, service: serviceName }),
       this.records.inFlight(application, serviceName),
@@ -706,6 +763,7 @@ export class DeployService {
     return {
       application,
       service: serviceName,
+      ...(service.kind === 'middleware' ? { kind: service.kind } : {}),
       state: deriveApplicationState(clusters.map(c => c.state)),
       clusters: clusters.sort((a, b) => a.cluster.localeCompare(b.cluster)),
       inFlight: inFlight?.id,
@@ -719,18 +777,21 @@ export class DeployService {
     application: string,
     service: string,
   ): ServiceRollout {
-    const deployment = this.live.liveDeployment(
-      cluster,
-      application,
-      service,
-    ) as V1Deployment | undefined;
-    const status = deployment?.status;
+    const status = this.live.liveWorkload(cluster, application, service)?.object
+      .status;
+    // A StatefulSet's conditions have the same fields as a Deployment's.
+    const conditions: Array<{
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+    }> = status?.conditions ?? [];
     return {
       oldReplicas: Math.max(
         0,
         (status?.replicas ?? 0) - (status?.updatedReplicas ?? 0),
       ),
-      conditions: (status?.conditions ?? []).map(c => ({
+      conditions: conditions.map(c => ({
         type: c.type,
         status: c.status,
         reason: c.reason,
@@ -747,7 +808,7 @@ export class DeployService {
     const app = await this.applications.get(application);
     if (!app) throw new NotFoundError(`No application named "${application}"`);
     const [services, placed] = await Promise.all([
-      this.services.list({ application }),
+      this.services.list({ application, kind: 'service' }),
       this.records.desired({ application }),
     ]);
     const targets = await this.records.targetsOf([
@@ -824,14 +885,28 @@ export class DeployService {
   private async deployable(
     application: string,
     name: string,
+    options: { middleware?: boolean } = {},
   ): Promise<Service> {
     const service = await this.getService(application, name);
+    this.refuseMiddleware(service, options);
     if (service.desiredState === 'deleting') {
       throw new ConflictError(
         `Service "${application}/${name}" is being deleted`,
       );
     }
     return service;
+  }
+
+  /** A middleware instance changes through its own routes (install, upgrade, uninstall). */
+  private refuseMiddleware(
+    service: Service,
+    options: { middleware?: boolean } = {},
+  ): void {
+    if (service.kind === 'middleware' && !options.middleware) {
+      throw new ConflictError(
+        `"${service.application}/${service.name}" is a middleware instance: upgrade or uninstall it instead`,
+      );
+    }
   }
 
   private async resolveSpec(
@@ -858,7 +933,7 @@ export class DeployService {
         service,
         source.version,
       );
-      return { spec: version.spec, version: version.number };
+      return { spec: version.spec as VersionSpec, version: version.number };
     }
     const spec = validateVersionSpec(source.spec, 'spec');
     // Equal to the current version: deploy that version, no new one.
@@ -961,9 +1036,10 @@ export class DeployService {
   /** Checks that referenced public services run on every target cluster. */
   private async checkReferences(
     application: string,
-    spec: VersionSpec,
+    spec: DeploySpec,
     clusters: ClusterConnection[],
   ): Promise<void> {
+    if (isMiddlewareSpec(spec)) return;
     for (const [index, reference] of (spec.references ?? []).entries()) {
       const field = `spec.references[${index}]`;
       const target = await this.services.get(
@@ -1049,7 +1125,11 @@ export class DeployService {
   private async record(input: {
     service: Service;
     action: DeploymentAction;
-    spec?: VersionSpec;
+    spec?: DeploySpec;
+    /** What rendering the spec reads, when the caller has it already. */
+    prepared?: PreparedRender;
+    /** First thing in the record's transaction, e.g. creating the instance it deploys. */
+    before?: (trx: Knex.Transaction) => Promise<void>;
     version?: number;
     newVersion: boolean;
     rollbackOf?: string;
@@ -1063,6 +1143,11 @@ export class DeployService {
     const application = service.application;
     const id = randomUUID();
     let rendered: { objects: KubernetesObject[]; specHash: string } | undefined;
+    const prepared =
+      input.prepared ??
+      (spec
+        ? await this.renderer.prepare(application, service.name, spec)
+        : undefined);
     if (spec) {
       const version = input.version ?? (await this.nextVersion(service));
       rendered = await this.renderer.render({
@@ -1070,6 +1155,7 @@ export class DeployService {
         service: service.name,
         version,
         spec,
+        prepared,
       });
       await this.checkNames(application, service.name, rendered.objects);
       await this.checkReferences(application, spec, input.clusters);
@@ -1102,10 +1188,8 @@ export class DeployService {
             ),
           ) || 'no changes';
 
-    const template = spec
-      ? await this.renderer.template(application, spec.template ?? 'default')
-      : undefined;
     const record = await this.knex.transaction(async trx => {
+      await input.before?.(trx);
       // The record first: its in-flight row is the lock, so a concurrent
       // deploy gets a 409 naming this one before it numbers a version.
       await this.records.insert(
@@ -1145,7 +1229,7 @@ export class DeployService {
           service: service.name,
           version: version!,
           spec,
-          template,
+          prepared,
         });
         await this.records.setVersion(id, version!, specHash, trx);
       }
@@ -1198,16 +1282,19 @@ export class DeployService {
     return record!;
   }
 
-  /** Drift of a service on a cluster: its live Deployment against the one its record rendered. */
+  /**
+   * Drift of a service or instance on a cluster: its live Deployment or
+   * StatefulSet against the one its record rendered.
+   */
   private async driftOf(
     cluster: string,
     application: string,
     service: string,
     deploymentId: string,
   ): Promise<string[]> {
-    if (!this.renderedDeployments.has(deploymentId)) {
+    if (!this.renderedWorkloads.has(deploymentId)) {
       const record = await this.records.get(deploymentId);
-      const deployment = record?.spec
+      const workload = record?.spec
         ? await this.renderer
             .render({
               application,
@@ -1217,29 +1304,30 @@ export class DeployService {
             })
             .then(
               r =>
-                r.objects.find(o => o.kind === 'Deployment') as
-                  | V1Deployment
-                  | undefined,
+                r.objects.find(
+                  o => o.kind === 'Deployment' || o.kind === 'StatefulSet',
+                ) as DesiredDeployment | undefined,
               // A template removed since: nothing to compare with.
               () => undefined,
             )
         : undefined;
-      if (this.renderedDeployments.size > 5000)
-        this.renderedDeployments.clear();
-      this.renderedDeployments.set(deploymentId, deployment);
+      if (this.renderedWorkloads.size > 5000) this.renderedWorkloads.clear();
+      this.renderedWorkloads.set(deploymentId, workload);
     }
-    const desired = this.renderedDeployments.get(deploymentId);
+    const desired = this.renderedWorkloads.get(deploymentId);
     if (!desired) return [];
-    const live = this.live.liveDeployment(cluster, application, service);
-    // Not applied yet or not seen yet: a rollout, not drift. A Deployment
+    const live = this.live.liveWorkload(cluster, application, service);
+    // Not applied yet or not seen yet: a rollout, not drift. A workload
     // deleted by hand shows as stopped and is re-created by the next pass.
     if (
       !live ||
-      live.metadata?.annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] !==
-        deploymentId
+      live.kind !== desired.kind ||
+      live.object.metadata?.annotations?.[
+        APP_PLATFORM_ANNOTATIONS.deployment
+      ] !== deploymentId
     ) {
       return [];
     }
-    return detectDrift(desired, live as V1Deployment);
+    return detectDrift(desired, live.object);
   }
 }

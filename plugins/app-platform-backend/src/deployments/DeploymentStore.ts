@@ -5,6 +5,7 @@ import {
   DeploymentPage,
   DeploymentRecord,
   DeploymentTarget,
+  DeploySpec,
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
@@ -18,8 +19,8 @@ export type NewDeployment = {
   service: string;
   action: DeploymentAction;
   version?: number;
-  spec?: VersionSpec;
-  previousSpec?: VersionSpec;
+  spec?: DeploySpec;
+  previousSpec?: DeploySpec;
   specHash?: string;
   rollbackOf?: string;
   promotedFrom?: string;
@@ -71,8 +72,8 @@ function toRecord(row: any, targets: DeploymentTarget[]): DeploymentRow {
       row.version === null || row.version === undefined
         ? undefined
         : Number(row.version),
-    spec: parse<VersionSpec>(row.spec),
-    previousSpec: parse<VersionSpec>(row.previous_spec),
+    spec: parse<DeploySpec>(row.spec),
+    previousSpec: parse<DeploySpec>(row.previous_spec),
     specHash: row.spec_hash ?? undefined,
     rollbackOf: row.rollback_of ?? undefined,
     promotedFrom: row.promoted_from ?? undefined,

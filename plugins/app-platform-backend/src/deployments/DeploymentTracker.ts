@@ -1,9 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { Workload } from '../status/deriveServiceState';
 import {
   APP_PLATFORM_ANNOTATIONS,
   DeploymentEvent,
   DeploymentRecord,
+  isMiddlewareSpec,
   ServiceClusterStatus,
+  VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import { metrics } from '@opentelemetry/api';
 import { DeploymentRow, DeploymentStore } from './DeploymentStore';
@@ -21,11 +24,12 @@ export type LiveStatusSource = {
     namespace: string,
     service: string,
   ): ServiceClusterStatus;
-  liveDeployment(
+  /** The service's Deployment or the instance's StatefulSet. */
+  liveWorkload(
     cluster: string,
     namespace: string,
     service: string,
-  ): { metadata?: { annotations?: Record<string, string> } } | undefined;
+  ): Workload | undefined;
   serviceEvents(
     cluster: string,
     namespace: string,
@@ -176,7 +180,7 @@ export class DeploymentTracker implements WorkloadListener {
     const changed = await this.store.updateTarget(
       record.id,
       cluster,
-      record.spec?.serviceType === 'ExternalName'
+      serviceSpecOf(record)?.serviceType === 'ExternalName'
         ? { state: 'succeeded' }
         : { state: 'deploying' },
       { reopen: true },
@@ -243,11 +247,11 @@ export class DeploymentTracker implements WorkloadListener {
         continue;
       }
       if (record.action === 'delete') continue;
-      const live = this.live.liveDeployment(
+      const live = this.live.liveWorkload(
         cluster,
         record.application,
         record.service,
-      );
+      )?.object;
       if (
         live?.metadata?.annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] !==
         record.id
@@ -260,7 +264,7 @@ export class DeploymentTracker implements WorkloadListener {
         record.service,
       );
       if (status.reason && NOT_ROLLOUT_REASONS.has(status.reason)) continue;
-      const wantsStopped = record.spec?.replicas === 0;
+      const wantsStopped = serviceSpecOf(record)?.replicas === 0;
       let change:
         | { state: 'succeeded' | 'failed'; reason?: string; message?: string }
         | undefined;
@@ -362,4 +366,11 @@ export class DeploymentTracker implements WorkloadListener {
       source: 'platform',
     };
   }
+}
+
+/** A service's spec; undefined for a middleware instance's record and a delete. */
+function serviceSpecOf(record: DeploymentRow): VersionSpec | undefined {
+  return record.spec && !isMiddlewareSpec(record.spec)
+    ? record.spec
+    : undefined;
 }

@@ -24,6 +24,7 @@ import {
   DeploymentSummary,
 } from './DeploymentStore';
 import {
+  MIDDLEWARE_COMPONENT,
   RenderedVersion,
   SERVICE_COMPONENT,
   VersionRenderer,
@@ -128,7 +129,7 @@ export class ServiceWorkloads implements ReconcileDomain {
   private selector(application?: string, service?: string): string {
     return [
       this.owned.selector(),
-      `${APP_PLATFORM_LABELS.component}=${SERVICE_COMPONENT}`,
+      `${APP_PLATFORM_LABELS.component} in (${SERVICE_COMPONENT},${MIDDLEWARE_COMPONENT})`,
       ...(application
         ? [`${APP_PLATFORM_LABELS.application}=${application}`]
         : []),
@@ -151,15 +152,18 @@ export class ServiceWorkloads implements ReconcileDomain {
       desired.map(row => row.deploymentId),
     );
     const selector = this.selector(only?.application, only?.service);
-    const [deployments, services] = await this.kube.call(
+    const [deployments, statefulSets, services] = await this.kube.call(
       cluster,
       'list service workloads',
       ({ apps, core }) =>
         Promise.all([
           apps.listDeploymentForAllNamespaces({ labelSelector: selector }),
+          apps.listStatefulSetForAllNamespaces({ labelSelector: selector }),
           core.listServiceForAllNamespaces({ labelSelector: selector }),
         ]),
     );
+    // A middleware instance runs a StatefulSet where a service runs a Deployment.
+    const workloads = [...deployments.items, ...statefulSets.items];
     const annotationsByTarget = (items: KubernetesObject[]) =>
       new Map(
         items.map(item => [
@@ -170,7 +174,7 @@ export class ServiceWorkloads implements ReconcileDomain {
           item.metadata?.annotations ?? {},
         ]),
       );
-    const liveDeployments = annotationsByTarget(deployments.items);
+    const liveDeployments = annotationsByTarget(workloads);
     // A version's own Service is named after it; ExternalName references are extra.
     const liveServices = annotationsByTarget(
       services.items.filter(
@@ -180,7 +184,7 @@ export class ServiceWorkloads implements ReconcileDomain {
       ),
     );
     const liveTargets = new Set(
-      [...deployments.items, ...services.items].map(item =>
+      [...workloads, ...services.items].map(item =>
         workloadTarget(
           item.metadata!.namespace!,
           item.metadata!.labels![APP_PLATFORM_LABELS.service],
@@ -363,6 +367,28 @@ export class ServiceWorkloads implements ReconcileDomain {
       cluster,
       await this.listOurs(cluster, application, service),
     );
+    // A StatefulSet's claims carry the instance's labels but not the
+    // engine's: they outlive an uninstall unless it asked for the data to go.
+    const middleware = await this.services.middlewareOf(application, service);
+    if (middleware?.deleteData) {
+      const claims = await this.kube.call(
+        cluster,
+        'list middleware claims',
+        ({ core }) =>
+          core.listNamespacedPersistentVolumeClaim({
+            namespace: application,
+            labelSelector: `${this.owned.selector()},${
+              APP_PLATFORM_LABELS.middleware
+            }=${service}`,
+          }),
+      );
+      for (const claim of claims.items) {
+        await this.owned.remove(
+          cluster,
+          refOf({ ...claim, apiVersion: 'v1', kind: 'PersistentVolumeClaim' }),
+        );
+      }
+    }
   }
 
   private async removeInOrder(

@@ -1,6 +1,9 @@
 import {
   APP_PLATFORM_ANNOTATIONS,
   APP_PLATFORM_LABELS,
+  DeploySpec,
+  isMiddlewareSpec,
+  MiddlewareEnvVar,
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import { KubernetesObject } from '@kubernetes/client-node';
@@ -13,6 +16,15 @@ import {
   ServiceTemplate,
   ServiceTemplates,
 } from '../services/ServiceTemplates';
+import {
+  MiddlewareRenderer,
+  PreparedMiddleware,
+} from '../middleware/MiddlewareRenderer';
+
+/** What a render reads from the database, read beforehand (`prepare`). */
+export type PreparedRender =
+  | { template: ServiceTemplate; bindingEnv: MiddlewareEnvVar[] }
+  | { middleware: PreparedMiddleware };
 
 /** What a version of a service renders to, ready to apply. */
 export type RenderedVersion = {
@@ -24,6 +36,8 @@ export type RenderedVersion = {
 
 /** The workloads the platform deployed as services carry this label value. */
 export const SERVICE_COMPONENT = 'service';
+/** ...and those of middleware instances this one. */
+export const MIDDLEWARE_COMPONENT = 'middleware';
 
 /**
  * Renders a version with its service template and marks the objects as the
@@ -36,18 +50,50 @@ export class VersionRenderer {
     private readonly templates: ServiceTemplates,
     private readonly applicationTemplates: ServiceTemplateStore,
     private readonly owned: OwnedObjects,
+    private readonly middleware: MiddlewareRenderer,
   ) {}
 
   static create(options: {
     templates: ServiceTemplates;
     applicationTemplates: ServiceTemplateStore;
     owned: OwnedObjects;
+    middleware: MiddlewareRenderer;
   }): VersionRenderer {
     return new VersionRenderer(
       options.templates,
       options.applicationTemplates,
       options.owned,
+      options.middleware,
     );
+  }
+
+  /**
+   * Reads what rendering the spec needs: the service template and the
+   * connection settings of its bindings, or an instance's definition and
+   * secrets. A render inside a transaction gets it up front.
+   */
+  async prepare(
+    application: string,
+    service: string,
+    spec: DeploySpec,
+  ): Promise<PreparedRender> {
+    if (isMiddlewareSpec(spec)) {
+      return {
+        middleware: await this.middleware.prepare(application, service, spec),
+      };
+    }
+    const [template, bindingEnv] = await Promise.all([
+      this.template(application, spec.template ?? 'default'),
+      this.middleware.bindingEnv(application, spec.bindings ?? []),
+    ]);
+    const own = new Set((spec.env ?? []).map(e => e.name));
+    const clash = bindingEnv.find(e => own.has(e.name));
+    if (clash) {
+      throw new InputError(
+        `spec.env: ${clash.name} is also what a binding sets; rename it or remove the binding`,
+      );
+    }
+    return { template, bindingEnv };
   }
 
   /** The built-in template of that name, else the application's own. */
@@ -68,24 +114,39 @@ export class VersionRenderer {
     application: string;
     service: string;
     version: number;
-    spec: VersionSpec;
+    spec: DeploySpec;
     deploymentId?: string;
-    /** Already resolved, e.g. inside a transaction that must not read outside it. */
-    template?: ServiceTemplate;
+    /** Already read, e.g. inside a transaction that must not read outside it. */
+    prepared?: PreparedRender;
   }): Promise<RenderedVersion> {
-    const template =
-      input.template ??
-      (await this.template(
-        input.application,
-        input.spec.template ?? 'default',
-      ));
-    const rendered = renderVersion({
-      application: input.application,
-      service: input.service,
-      version: input.version,
-      spec: input.spec,
-      template,
-    }).map(object => this.stamp(object, input.service));
+    const prepared =
+      input.prepared ??
+      (await this.prepare(input.application, input.service, input.spec));
+    const rendered = (
+      'middleware' in prepared
+        ? this.middleware.render({
+            application: input.application,
+            instance: input.service,
+            spec: input.spec as Extract<DeploySpec, { middleware: unknown }>,
+            prepared: prepared.middleware,
+          }).objects
+        : renderVersion({
+            application: input.application,
+            service: input.service,
+            version: input.version,
+            spec: withBindingEnv(
+              input.spec as VersionSpec,
+              prepared.bindingEnv,
+            ),
+            template: prepared.template,
+          })
+    ).map(object =>
+      this.stamp(
+        object,
+        input.service,
+        'middleware' in prepared ? MIDDLEWARE_COMPONENT : SERVICE_COMPONENT,
+      ),
+    );
     const specHash = createHash('sha256')
       .update(JSON.stringify(rendered))
       .digest('hex')
@@ -106,10 +167,14 @@ export class VersionRenderer {
     return { objects, specHash };
   }
 
-  private stamp(object: KubernetesObject, service: string): KubernetesObject {
+  private stamp(
+    object: KubernetesObject,
+    service: string,
+    component: string,
+  ): KubernetesObject {
     const labels = {
       ...this.owned.ownershipLabels(),
-      [APP_PLATFORM_LABELS.component]: SERVICE_COMPONENT,
+      [APP_PLATFORM_LABELS.component]: component,
       [APP_PLATFORM_LABELS.service]: service,
     };
     const stamped: any = {
@@ -121,7 +186,10 @@ export class VersionRenderer {
     };
     // The status cache selects ReplicaSets and Pods by the same labels, and
     // they inherit them from the pod template.
-    if (stamped.kind === 'Deployment' && stamped.spec?.template) {
+    if (
+      (stamped.kind === 'Deployment' || stamped.kind === 'StatefulSet') &&
+      stamped.spec?.template
+    ) {
       stamped.spec = {
         ...stamped.spec,
         template: {
@@ -135,4 +203,14 @@ export class VersionRenderer {
     }
     return stamped;
   }
+}
+
+/** The bindings' env vars after the version's own. */
+function withBindingEnv(
+  spec: VersionSpec,
+  bindingEnv: MiddlewareEnvVar[],
+): VersionSpec {
+  return bindingEnv.length
+    ? { ...spec, env: [...(spec.env ?? []), ...bindingEnv] }
+    : spec;
 }

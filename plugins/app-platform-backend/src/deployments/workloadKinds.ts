@@ -1,16 +1,19 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 
 /**
- * The kinds a version of a service renders to, in creation order; deletion
- * goes in reverse. The engine prunes and the plan predicts from this list.
+ * The kinds a version of a service or a middleware instance renders to, in
+ * creation order; deletion goes in reverse. The engine prunes and the plan
+ * predicts from this list.
  */
 export const WORKLOAD_KINDS: ReadonlyArray<{
   apiVersion: string;
   kind: string;
 }> = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret' },
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
 ];

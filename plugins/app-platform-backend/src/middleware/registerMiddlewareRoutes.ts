@@ -5,7 +5,6 @@ import {
 import { InputError } from '@backstage/errors';
 import {
   checkResourceName,
-  middlewareEnvName,
   MiddlewareDefinitionSummary,
   MiddlewarePreview,
   middlewareReadPermission,
@@ -15,13 +14,14 @@ import { authorizeRequest } from '../permissions/authorizeRequest';
 import { AppPlatformRouter } from '../router';
 import { MiddlewareDefinition, MIDDLEWARE_SIZES } from './MiddlewareDefinition';
 import { MiddlewareDefinitions } from './MiddlewareDefinitions';
-import { ConnectionValue, renderMiddleware } from './renderMiddleware';
+import { renderMiddleware } from './renderMiddleware';
+import { connectionEnv } from './MiddlewareRenderer';
 import {
+  REDACTED,
   redactPasswords,
   resolveMiddlewareParameters,
 } from './resolveMiddlewareParameters';
 
-const REDACTED = '<redacted>';
 /** The namespace a preview renders into when no application is named. */
 const PREVIEW_NAMESPACE = 'my-application';
 
@@ -118,25 +118,6 @@ export function registerMiddlewareRoutes(options: {
               }
             : object,
         );
-        const { connection } = rendered;
-        const setting = (
-          name: 'user' | 'password' | 'database',
-          value: ConnectionValue | undefined,
-        ): MiddlewarePreview['env'] =>
-          value
-            ? [
-                'value' in value
-                  ? {
-                      name: middlewareEnvName(instance, name),
-                      // A password given as a parameter is the caller's own: not echoed.
-                      value: name === 'password' ? REDACTED : value.value,
-                    }
-                  : {
-                      name: middlewareEnvName(instance, name),
-                      secretKeyRef: value.secretKeyRef,
-                    },
-              ]
-            : [];
         const preview: MiddlewarePreview = {
           objects: objects.map(o => ({ kind: o.kind, name: o.metadata.name })),
           manifests: objects.map(o => stringify(o)).join('---\n'),
@@ -145,19 +126,7 @@ export function registerMiddlewareRoutes(options: {
             rendered.parameters,
             REDACTED,
           ),
-          env: [
-            {
-              name: middlewareEnvName(instance, 'host'),
-              value: connection.host,
-            },
-            {
-              name: middlewareEnvName(instance, 'port'),
-              value: String(connection.port),
-            },
-            ...setting('user', connection.user),
-            ...setting('password', connection.password),
-            ...setting('database', connection.database),
-          ],
+          env: connectionEnv(instance, rendered.connection, 'connection'),
         };
         res.json(preview);
       },

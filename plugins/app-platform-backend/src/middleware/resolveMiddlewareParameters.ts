@@ -79,6 +79,9 @@ function lookup(
   };
 }
 
+/** How answers show a password or a Secret's value. */
+export const REDACTED = '<redacted>';
+
 /**
  * A copy of resolved parameters with every password parameter replaced by
  * `mask`, for answers and logs that must not carry them.
@@ -86,12 +89,50 @@ function lookup(
 export function redactPasswords(
   definition: MiddlewareDefinition,
   parameters: Record<string, unknown>,
-  mask = '<redacted>',
+  mask = REDACTED,
 ): Record<string, unknown> {
   const copy = structuredClone(parameters) as Json;
   for (const at of passwordParameters(definition.parametersSchema)) {
     const { parent, key } = lookup(copy, at);
     if (parent && parent[key] !== undefined) parent[key] = mask;
+  }
+  return copy;
+}
+
+/**
+ * Resolved parameters split into what a record's spec may show (the
+ * passwords left out) and the passwords, which the platform keeps encrypted.
+ */
+export function takePasswords(
+  definition: MiddlewareDefinition,
+  parameters: Record<string, unknown>,
+): { parameters: Json; passwords: Record<string, string> } {
+  const copy = structuredClone(parameters) as Json;
+  const passwords: Record<string, string> = {};
+  for (const at of passwordParameters(definition.parametersSchema)) {
+    const { parent, key } = lookup(copy, at);
+    if (parent && typeof parent[key] === 'string') {
+      passwords[at] = parent[key] as string;
+      delete parent[key];
+    }
+  }
+  return { parameters: copy, passwords };
+}
+
+/** The inverse of `takePasswords`: parameters to render with. */
+export function restorePasswords(
+  parameters: Record<string, unknown>,
+  passwords: Record<string, string>,
+): Json {
+  const copy = structuredClone(parameters) as Json;
+  for (const [at, password] of Object.entries(passwords)) {
+    const keys = at.split('.');
+    let parent = copy;
+    for (const key of keys.slice(0, -1)) {
+      if (!isObject(parent[key])) parent[key] = {};
+      parent = parent[key] as Json;
+    }
+    parent[keys[keys.length - 1]] = password;
   }
   return copy;
 }

@@ -722,6 +722,23 @@ export const spec = {
               "additionalProperties": false
             }
           },
+          "bindings": {
+            "type": "array",
+            "description": "Middleware instances of the same application the service uses: it receives each one's connection settings as env vars (`<INSTANCE>_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DATABASE`; secrets through secretKeyRef).",
+            "maxItems": 20,
+            "items": {
+              "type": "object",
+              "properties": {
+                "instance": {
+                  "$ref": "#/components/schemas/ResourceName"
+                }
+              },
+              "required": [
+                "instance"
+              ],
+              "additionalProperties": false
+            }
+          },
           "template": {
             "type": "string",
             "minLength": 1,
@@ -879,6 +896,13 @@ export const spec = {
           "name": {
             "type": "string",
             "maxLength": 63
+          },
+          "kind": {
+            "type": "string",
+            "description": "Set on a middleware instance, reached by name for its records.",
+            "enum": [
+              "middleware"
+            ]
           },
           "description": {
             "type": "string",
@@ -1253,6 +1277,179 @@ export const spec = {
           "parametersSchema",
           "digest"
         ]
+      },
+      "MiddlewareParameters": {
+        "type": "object",
+        "description": "Parameters of a middleware instance, checked against its definition's JSON Schema.",
+        "maxProperties": 64,
+        "additionalProperties": {}
+      },
+      "MiddlewareInstance": {
+        "type": "object",
+        "description": "A middleware definition installed into an application, reconciled like a service's version (its records, history and rollback are under the services routes, by its name). Passwords show as <redacted>.",
+        "properties": {
+          "application": {
+            "$ref": "#/components/schemas/ResourceName"
+          },
+          "name": {
+            "$ref": "#/components/schemas/ResourceName"
+          },
+          "definition": {
+            "$ref": "#/components/schemas/ResourceName"
+          },
+          "title": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "digest": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "updateAvailable": {
+            "type": "boolean"
+          },
+          "middlewareVersion": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "parameters": {
+            "$ref": "#/components/schemas/MiddlewareParameters"
+          },
+          "currentVersion": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "desiredState": {
+            "type": "string",
+            "enum": [
+              "running",
+              "deleting"
+            ]
+          },
+          "state": {
+            "type": "string",
+            "maxLength": 16
+          },
+          "clusters": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/ServiceClusterStatus"
+            }
+          },
+          "connection": {
+            "type": "object",
+            "properties": {
+              "host": {
+                "type": "string",
+                "maxLength": 300
+              },
+              "port": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 65535
+              },
+              "env": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "name": {
+                      "type": "string",
+                      "maxLength": 128
+                    },
+                    "value": {
+                      "type": "string",
+                      "maxLength": 300
+                    },
+                    "secretKeyRef": {
+                      "type": "object",
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "maxLength": 253
+                        },
+                        "key": {
+                          "type": "string",
+                          "maxLength": 253
+                        }
+                      },
+                      "required": [
+                        "name",
+                        "key"
+                      ]
+                    }
+                  },
+                  "required": [
+                    "name"
+                  ]
+                }
+              }
+            },
+            "required": [
+              "host",
+              "port",
+              "env"
+            ]
+          },
+          "boundBy": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "$ref": "#/components/schemas/ResourceName"
+            }
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "createdBy": {
+            "type": "string",
+            "maxLength": 255
+          }
+        },
+        "required": [
+          "application",
+          "name",
+          "definition",
+          "digest",
+          "updateAvailable",
+          "middlewareVersion",
+          "parameters",
+          "desiredState",
+          "state",
+          "clusters",
+          "connection",
+          "boundBy",
+          "createdAt",
+          "createdBy"
+        ]
+      },
+      "MiddlewareInstallResult": {
+        "type": "object",
+        "properties": {
+          "instance": {
+            "$ref": "#/components/schemas/MiddlewareInstance"
+          },
+          "deployment": {
+            "$ref": "#/components/schemas/DeploymentRecord"
+          }
+        },
+        "required": [
+          "instance",
+          "deployment"
+        ]
+      },
+      "TargetClusters": {
+        "type": "array",
+        "description": "Target clusters; every healthy cluster when absent.",
+        "minItems": 1,
+        "maxItems": 100,
+        "items": {
+          "$ref": "#/components/schemas/ResourceName"
+        }
       },
       "MiddlewarePreview": {
         "type": "object",
@@ -2124,6 +2321,15 @@ export const spec = {
         "in": "path",
         "required": true,
         "description": "A service's name (RFC 1123 label).",
+        "schema": {
+          "$ref": "#/components/schemas/ResourceName"
+        }
+      },
+      "instance": {
+        "name": "instance",
+        "in": "path",
+        "required": true,
+        "description": "A middleware instance's name (RFC 1123 label).",
         "schema": {
           "$ref": "#/components/schemas/ResourceName"
         }
@@ -3587,6 +3793,316 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/middleware/instances": {
+      "get": {
+        "operationId": "ListAllMiddlewareInstances",
+        "description": "The middleware instances of every application the caller may read (app-platform.application.read, conditional on ownership).",
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/MiddlewareInstance"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/middleware": {
+      "get": {
+        "operationId": "ListMiddlewareInstances",
+        "description": "The middleware instances of an application with their state, bindings and whether their definition changed. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/MiddlewareInstance"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "InstallMiddleware",
+        "description": "Installs a definition into the application: validates the parameters (400 naming the field), generates passwords not given, stores the instance and its first record in one transaction and wakes the reconciler. 409 when the name is taken by a service or instance. Needs app-platform.service.create on the application.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "name": {
+                    "$ref": "#/components/schemas/ResourceName"
+                  },
+                  "definition": {
+                    "$ref": "#/components/schemas/ResourceName"
+                  },
+                  "parameters": {
+                    "$ref": "#/components/schemas/MiddlewareParameters"
+                  },
+                  "clusters": {
+                    "$ref": "#/components/schemas/TargetClusters"
+                  },
+                  "description": {
+                    "type": "string",
+                    "maxLength": 4096
+                  }
+                },
+                "required": [
+                  "name",
+                  "definition"
+                ],
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created; the record is in flight.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MiddlewareInstallResult"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/middleware/{instance}": {
+      "get": {
+        "operationId": "GetMiddlewareInstance",
+        "description": "One middleware instance. Needs app-platform.application.read.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/instance"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MiddlewareInstance"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "UninstallMiddleware",
+        "description": "Uninstalls the instance: its objects leave every cluster in reverse order, then the instance goes. The volume claims stay unless deleteData=true. 409 naming the services whose current version binds it. 202 with the delete record, or 204 when it ran nowhere. Needs app-platform.service.delete on the instance.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/instance"
+          },
+          {
+            "name": "deleteData",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "The delete record, in flight.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentRecord"
+                }
+              }
+            }
+          },
+          "204": {
+            "description": "Nothing ran anywhere; the instance is gone."
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/middleware/{instance}/plan": {
+      "post": {
+        "operationId": "PlanMiddleware",
+        "description": "What installing (the instance does not exist: definition required) or upgrading it would do on each target cluster, from a server-side dry run; Secret values redacted; applies nothing. Needs app-platform.service.create on the application for an install, app-platform.service.deploy on the instance for an upgrade.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/instance"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "definition": {
+                    "$ref": "#/components/schemas/ResourceName"
+                  },
+                  "parameters": {
+                    "$ref": "#/components/schemas/MiddlewareParameters"
+                  },
+                  "clusters": {
+                    "$ref": "#/components/schemas/TargetClusters"
+                  }
+                },
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "clusters": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ClusterPlan"
+                      }
+                    }
+                  },
+                  "required": [
+                    "clusters"
+                  ]
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/applications/{name}/middleware/{instance}/upgrade": {
+      "post": {
+        "operationId": "UpgradeMiddleware",
+        "description": "Re-renders the instance with the definition as loaded now and the parameters merged over its current ones (top-level keys replace; a password left out or sent as <redacted> is kept), as a new version and record. Needs app-platform.service.deploy on the instance.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/instance"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "parameters": {
+                    "$ref": "#/components/schemas/MiddlewareParameters"
+                  },
+                  "clusters": {
+                    "$ref": "#/components/schemas/TargetClusters"
+                  },
+                  "description": {
+                    "type": "string",
+                    "maxLength": 4096
+                  }
+                },
+                "additionalProperties": false
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The record is in flight.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MiddlewareInstallResult"
                 }
               }
             }

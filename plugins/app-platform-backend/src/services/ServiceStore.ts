@@ -1,11 +1,14 @@
 import {
+  DeploySpec,
+  isMiddlewareSpec,
   Service,
   ServiceVersion,
-  VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import { Knex } from 'knex';
 import { ChangeNotifier } from '../database/ChangeNotifier';
 import { toIsoString } from '../database/toIsoString';
+import { reencryptColumn } from '../database/reencryptColumn';
+import { TokenCipher } from '../clusters/TokenCipher';
 
 /** A service's row; its owner comes from its application. */
 type ServiceRow = Omit<Service, 'owner'> & { owner?: string };
@@ -14,6 +17,7 @@ function toService(row: any): Service {
   return {
     application: row.application,
     name: row.name,
+    ...(row.kind === 'middleware' ? { kind: 'middleware' as const } : {}),
     description: row.description ?? undefined,
     public: Boolean(row.public),
     owner: row.owner,
@@ -31,7 +35,9 @@ function toService(row: any): Service {
 /** The references of a stored spec, when it has any. */
 function referencesOf(spec: string | null | undefined): Service['references'] {
   if (!spec) return undefined;
-  const references = (JSON.parse(spec) as VersionSpec).references;
+  const parsed = JSON.parse(spec) as DeploySpec;
+  if (isMiddlewareSpec(parsed)) return undefined;
+  const references = parsed.references;
   return references?.length ? references : undefined;
 }
 
@@ -76,11 +82,14 @@ export class ServiceStore {
     filter: {
       application?: string;
       applications?: string[];
+      /** Services or middleware instances; both when absent. */
+      kind?: 'service' | 'middleware';
       withRelations?: boolean;
     } = {},
     trx: Knex = this.knex,
   ): Promise<Service[]> {
     const query = this.query(trx);
+    if (filter.kind) query.where('services.kind', filter.kind);
     if (filter.withRelations) {
       query
         .leftJoin('service_versions as current', function current() {
@@ -131,7 +140,10 @@ export class ServiceStore {
     service: Pick<
       ServiceRow,
       'application' | 'name' | 'description' | 'public' | 'createdBy'
-    >,
+    > & {
+      /** For a middleware instance: its definition and encrypted secrets. */
+      middleware?: { definition: string; secrets: string };
+    },
     trx: Knex = this.knex,
   ): Promise<void> {
     await trx('services').insert({
@@ -140,6 +152,13 @@ export class ServiceStore {
       description: service.description,
       public: service.public,
       created_by: service.createdBy,
+      ...(service.middleware
+        ? {
+            kind: 'middleware',
+            middleware_definition: service.middleware.definition,
+            middleware_secrets: service.middleware.secrets,
+          }
+        : {}),
     });
     this.changes.notifyAfter(trx, {
       application: service.application,
@@ -155,6 +174,10 @@ export class ServiceStore {
       public?: boolean;
       desiredState?: Service['desiredState'];
       currentVersion?: number;
+      /** A middleware instance's encrypted secrets. */
+      middlewareSecrets?: string;
+      /** Whether a middleware instance's uninstall deletes its volume claims. */
+      middlewareDeleteData?: boolean;
     },
     trx: Knex = this.knex,
   ): Promise<void> {
@@ -166,6 +189,10 @@ export class ServiceStore {
       row.desired_state = changes.desiredState;
     if (changes.currentVersion !== undefined)
       row.current_version = changes.currentVersion;
+    if (changes.middlewareSecrets !== undefined)
+      row.middleware_secrets = changes.middlewareSecrets;
+    if (changes.middlewareDeleteData !== undefined)
+      row.middleware_delete_data = changes.middlewareDeleteData;
     await trx('services').where({ application, name }).update(row);
     this.changes.notifyAfter(trx, { application, name });
   }
@@ -191,7 +218,7 @@ export class ServiceStore {
   async addVersion(
     application: string,
     service: string,
-    spec: VersionSpec,
+    spec: DeploySpec,
     createdBy: string,
     trx: Knex,
   ): Promise<ServiceVersion> {
@@ -223,6 +250,73 @@ export class ServiceStore {
       .where({ application, service, number })
       .first();
     return row ? toVersion(row) : undefined;
+  }
+
+  /** A middleware instance's definition, encrypted secrets and uninstall choice. */
+  async middlewareOf(
+    application: string,
+    name: string,
+    trx: Knex = this.knex,
+  ): Promise<
+    { definition: string; secrets: string; deleteData: boolean } | undefined
+  > {
+    const row = await trx('services')
+      .where({ application, name, kind: 'middleware' })
+      .first(
+        'middleware_definition',
+        'middleware_secrets',
+        'middleware_delete_data',
+      );
+    return row
+      ? {
+          definition: row.middleware_definition,
+          secrets: row.middleware_secrets,
+          deleteData: Boolean(row.middleware_delete_data),
+        }
+      : undefined;
+  }
+
+  /**
+   * Which services bind which middleware instances, by their current
+   * versions: `application/instance` → service names.
+   */
+  async bindings(
+    applications?: string[],
+    trx: Knex = this.knex,
+  ): Promise<Map<string, string[]>> {
+    const query = trx('services')
+      .join('service_versions as current', function current() {
+        this.on('current.application', '=', 'services.application')
+          .andOn('current.service', '=', 'services.name')
+          .andOn('current.number', '=', 'services.current_version');
+      })
+      .where('services.kind', 'service')
+      .whereNot('services.desired_state', 'deleting')
+      .select('services.application', 'services.name', 'current.spec')
+      .orderBy('services.name');
+    if (applications) query.whereIn('services.application', applications);
+    const bound = new Map<string, string[]>();
+    for (const row of await query) {
+      const spec = JSON.parse(row.spec) as DeploySpec;
+      if (isMiddlewareSpec(spec)) continue;
+      for (const { instance } of spec.bindings ?? []) {
+        const key = `${row.application}/${instance}`;
+        bound.set(key, [...(bound.get(key) ?? []), row.name]);
+      }
+    }
+    return bound;
+  }
+
+  /** See `reencryptColumn`: at start-up, so a previous key can be dropped. */
+  reencryptMiddlewareSecrets(cipher: TokenCipher): Promise<number> {
+    return reencryptColumn(this.knex, cipher, {
+      table: 'services',
+      column: 'middleware_secrets',
+      key: ['application', 'name'],
+      values: 'middleware instance secret(s)',
+      describe: row =>
+        `The secrets of middleware instance "${row.application}/${row.name}"`,
+    });
   }
 
   async listVersions(

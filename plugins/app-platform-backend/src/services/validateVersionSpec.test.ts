@@ -184,6 +184,38 @@ describe('validateVersionSpec', () => {
     });
   });
 
+  it('checks bindings to middleware instances', () => {
+    expect(
+      validateVersionSpec({ ...base(), bindings: [{ instance: 'cache' }] })
+        .bindings,
+    ).toEqual([{ instance: 'cache' }]);
+    expect(() =>
+      validateVersionSpec({ ...base(), bindings: [{ instance: 'Cache!' }] }),
+    ).toThrow(/^spec\.bindings\[0\]\.instance/);
+    expect(() =>
+      validateVersionSpec({
+        ...base(),
+        bindings: [{ instance: 'cache' }, { instance: 'cache' }],
+      }),
+    ).toThrow(/^spec\.bindings\[1\]: duplicate binding of "cache"/);
+    expect(() =>
+      validateVersionSpec({
+        ...base(),
+        bindings: [{ instance: 'cache', prefix: 'X' }],
+      }),
+    ).toThrow(/spec\.bindings\[0\].*prefix/);
+    expect(() =>
+      validateVersionSpec({
+        image: 'x',
+        replicas: 1,
+        ports: [],
+        serviceType: 'ExternalName',
+        externalName: 'db.example.com',
+        bindings: [{ instance: 'cache' }],
+      }),
+    ).toThrow(/spec\.bindings: not allowed with serviceType ExternalName/);
+  });
+
   it('checks replicas', () => {
     for (const replicas of [-1, 1001, 1.5, '2', undefined]) {
       expect(refused(s => (s.replicas = replicas))).toMatch(

@@ -6,6 +6,7 @@ import {
   VersionEnvVar,
   VersionPort,
   VersionProbe,
+  VersionBinding,
   VersionReference,
   VersionSidecars,
   VersionSpec,
@@ -691,6 +692,18 @@ function validateReferences(value: unknown, path: string): VersionReference[] {
   });
 }
 
+function validateBindings(value: unknown, path: string): VersionBinding[] {
+  const seen = new Set<string>();
+  return array(value, path, 20).map((item, i) => {
+    const p = `${path}[${i}]`;
+    const binding = object(item, p, ['instance']);
+    const instance = dnsLabel(binding.instance, `${p}.instance`);
+    if (seen.has(instance)) fail(p, `duplicate binding of "${instance}"`);
+    seen.add(instance);
+    return { instance };
+  });
+}
+
 const SPEC_KEYS = [
   'image',
   'replicas',
@@ -708,6 +721,7 @@ const SPEC_KEYS = [
   'route',
   'sidecars',
   'references',
+  'bindings',
   'template',
 ] as const;
 
@@ -722,6 +736,7 @@ const POD_ONLY_KEYS = [
   'configMountPath',
   'volumes',
   'sidecars',
+  'bindings',
 ] as const;
 
 /**
@@ -837,6 +852,9 @@ export function validateVersionSpec(
     sidecars,
     references: optional(s.references, v =>
       validateReferences(v, `${field}.references`),
+    ),
+    bindings: optional(s.bindings, v =>
+      validateBindings(v, `${field}.bindings`),
     ),
     template: optional(s.template, v => dnsLabel(v, `${field}.template`)),
   });

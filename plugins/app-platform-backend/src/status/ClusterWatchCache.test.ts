@@ -53,6 +53,35 @@ function deploymentManifest(
   };
 }
 
+/** A middleware instance's workload: pods owned by the StatefulSet itself. */
+function statefulSetManifest(
+  namespace: string,
+  name: string,
+  options: { image?: string; replicas?: number } = {},
+) {
+  const labels = {
+    [MANAGED]: 'true',
+    [SERVICE]: name,
+    'app-platform.io/component': 'middleware',
+  };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace, labels },
+    spec: {
+      replicas: options.replicas ?? 1,
+      serviceName: `${name}-headless`,
+      selector: { matchLabels: { [SERVICE]: name } },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [{ name: 'db', image: options.image ?? 'redis:7.4' }],
+        },
+      },
+    },
+  };
+}
+
 /** Polls a condition every 10 ms (cheap: it only reads the cache). */
 async function eventually<T>(
   probe: () => T | undefined,
@@ -172,7 +201,7 @@ describe('ClusterWatchCache', () => {
       version: '1.27',
     });
     // No list after the first sync, except one per resource for a resync.
-    expect(lists.mock.calls.length).toBeLessThanOrEqual(resyncs * 4);
+    expect(lists.mock.calls.length).toBeLessThanOrEqual(resyncs * 5);
     expect(cache.services(ns)).toEqual([{ namespace: ns, service: 'web' }]);
     const objects = cache.serviceObjects(ns, 'web');
     expect(objects.pods).toHaveLength(2);
@@ -185,6 +214,95 @@ describe('ClusterWatchCache', () => {
       () => (cache.health().state === 'synced' ? true : undefined),
       'the cache to be synced',
     );
+  });
+
+  it("follows a middleware instance's StatefulSet: rolling out, running, the Events about it and its pods", async () => {
+    const ns = await namespace();
+    const seen: string[] = [];
+    const unsubscribe = cache.onChange(keys => {
+      if (keys.some(k => k.namespace === ns && k.service === 'cache')) {
+        seen.push(cache.serviceState(ns, 'cache').state);
+      }
+    });
+    await clients.apply(
+      cluster,
+      statefulSetManifest(ns, 'cache', { replicas: 2 }),
+    );
+    const running = await stateOf(cache, ns, 'cache', { state: 'running' });
+    expect(running).toMatchObject({
+      readyReplicas: 2,
+      desiredReplicas: 2,
+      updatedReplicas: 2,
+      version: '7.4',
+    });
+    expect(seen).not.toContain('stopped');
+    expect(cache.services(ns)).toEqual([{ namespace: ns, service: 'cache' }]);
+    const objects = await eventually(() => {
+      const o = cache.serviceObjects(ns, 'cache');
+      const reasons = o.events.map(e => e.reason);
+      return reasons.includes('SuccessfulCreate') && reasons.includes('Started')
+        ? o
+        : undefined;
+    }, 'the Events about the StatefulSet and its pods');
+    expect(objects.statefulSet?.metadata?.name).toBe('cache');
+    expect(objects.deployment).toBeUndefined();
+    expect(objects.replicaSets).toEqual([]);
+    expect(objects.pods.map(p => p.metadata?.name).sort()).toEqual([
+      'cache-0',
+      'cache-1',
+    ]);
+    const about = new Set(objects.events.map(e => e.involvedObject.kind));
+    expect([...about].sort()).toEqual(['Pod', 'StatefulSet']);
+    const before = objects.statefulSet!.status!.currentRevision;
+
+    // A new version rolls the pods one at a time, highest ordinal first.
+    seen.length = 0;
+    await clients.apply(
+      cluster,
+      statefulSetManifest(ns, 'cache', { replicas: 2, image: 'redis:8.0' }),
+    );
+    const updated = await stateOf(cache, ns, 'cache', {
+      state: 'running',
+      version: '8.0',
+    });
+    unsubscribe();
+    expect(seen).toContain('deploying');
+    expect(seen).not.toContain('failed');
+    expect(updated).toMatchObject({ readyReplicas: 2, updatedReplicas: 2 });
+    const rolled = cache.serviceObjects(ns, 'cache');
+    const revision = rolled.statefulSet!.status!.updateRevision;
+    expect(revision).not.toBe(before);
+    expect(rolled.statefulSet!.status!.currentRevision).toBe(revision);
+    expect(
+      rolled.pods.map(p => p.metadata?.labels?.['controller-revision-hash']),
+    ).toEqual([revision, revision]);
+    expect(cache.objectCounts().StatefulSets).toBeGreaterThan(0);
+  });
+
+  it('reports a StatefulSet that cannot pull its image as failed ImagePullBackOff, and stopped at 0 replicas', async () => {
+    const ns = await namespace();
+    await clients.apply(
+      cluster,
+      statefulSetManifest(ns, 'db', {
+        replicas: 2,
+        image: 'registry.invalid/db:1',
+      }),
+    );
+    const failed = await stateOf(cache, ns, 'db', {
+      state: 'failed',
+      reason: 'ImagePullBackOff',
+    });
+    expect(failed.message).toMatch(/registry\.invalid/);
+    expect(failed).toMatchObject({ readyReplicas: 0, desiredReplicas: 2 });
+    // Ordered pod management: the second pod waits for the first.
+    expect(cache.serviceObjects(ns, 'db').pods).toHaveLength(1);
+
+    await clients.apply(
+      cluster,
+      statefulSetManifest(ns, 'db', { replicas: 0 }),
+    );
+    await stateOf(cache, ns, 'db', { state: 'stopped', desiredReplicas: 0 });
+    expect(cache.serviceObjects(ns, 'db').pods).toEqual([]);
   });
 
   it('keeps Events that came before the first object of their namespace', async () => {
@@ -318,7 +436,7 @@ describe('ClusterWatchCache', () => {
     );
     // The stalled streams were given up, not left open beside the new ones.
     await eventually(
-      () => (sandbox.server.openWatchCount() <= 4 ? true : undefined),
+      () => (sandbox.server.openWatchCount() <= 5 ? true : undefined),
       'stalled watches to be closed',
     );
 
@@ -453,9 +571,9 @@ describe('ClusterWatchCache', () => {
   });
 
   it('leaves no watch open on the server after stop()', async () => {
-    // Only the shared cache's four watches (others' may still be closing).
+    // Only the shared cache's five watches (others' may still be closing).
     const before = await eventually(
-      () => (sandbox.server.openWatchCount() === 4 ? 4 : undefined),
+      () => (sandbox.server.openWatchCount() === 5 ? 5 : undefined),
       'only the shared cache to watch',
       1_000,
     );
@@ -468,14 +586,14 @@ describe('ClusterWatchCache', () => {
     });
     await other.ready();
     await eventually(
-      () => (sandbox.server.openWatchCount() === before + 4 ? true : undefined),
-      'the four watches of the new cache to open',
+      () => (sandbox.server.openWatchCount() === before + 5 ? true : undefined),
+      'the five watches of the new cache to open',
       1_000,
     );
     await other.stop();
     await eventually(
       () => (sandbox.server.openWatchCount() === before ? true : undefined),
-      'the four watches of the stopped cache to close',
+      'the five watches of the stopped cache to close',
       1_000,
     );
     expect(other.health()).toEqual({ state: 'synced' });

@@ -4,6 +4,7 @@ import type {
   V1Deployment,
   V1Pod,
   V1ReplicaSet,
+  V1StatefulSet,
 } from '@kubernetes/client-node';
 import { ClusterConnection, KubeApis, KubeClients } from '../kube/KubeClients';
 import {
@@ -19,7 +20,7 @@ import {
   WatchRestartReason,
 } from './Reflector';
 
-/** A cluster's cache as a whole: the worst of its four resources. */
+/** A cluster's cache as a whole: the worst of its five resources. */
 export type ClusterHealth =
   | { state: 'synced' }
   | { state: 'resyncing'; reason: string }
@@ -31,9 +32,16 @@ export type ServiceKey = { namespace: string; service: string };
 export type ClusterWatchCacheOptions = {
   cluster: ClusterConnection;
   clients: KubeClients;
-  /** Selects the platform's Deployments, ReplicaSets and Pods, e.g. `app-platform.io/installation=abc`. */
+  /**
+   * Selects the platform's Deployments, StatefulSets, ReplicaSets and Pods,
+   * e.g. `app-platform.io/installation=abc`; set-based terms such as
+   * `app-platform.io/component in (service,middleware)` work too.
+   */
   labelSelector: string;
-  /** The label naming the service on all three (pod templates carry it to ReplicaSets and Pods). */
+  /**
+   * The label naming the service (or middleware instance) on all of them:
+   * pod templates carry it to ReplicaSets and Pods.
+   */
   serviceLabel: string;
   timings?: Partial<ReflectorTimings>;
   /** Called when one resource's watch ends and is reopened (for metrics). */
@@ -41,7 +49,12 @@ export type ClusterWatchCacheOptions = {
 };
 
 /** The resources the cache watches, as named in messages and metrics. */
-export type WatchedKind = 'Deployments' | 'ReplicaSets' | 'Pods' | 'Events';
+export type WatchedKind =
+  | 'Deployments'
+  | 'StatefulSets'
+  | 'ReplicaSets'
+  | 'Pods'
+  | 'Events';
 
 const DEFAULT_TIMINGS: ReflectorTimings = {
   // Real API servers send a bookmark about once a minute; a watch quiet for
@@ -54,6 +67,7 @@ const DEFAULT_TIMINGS: ReflectorTimings = {
 
 type Group = {
   deployments: Map<string, V1Deployment>;
+  statefulSets: Map<string, V1StatefulSet>;
   replicaSets: Map<string, V1ReplicaSet>;
   pods: Map<string, V1Pod>;
 };
@@ -69,9 +83,10 @@ const HELD_BACK_MAX = 1_000;
 
 /**
  * A watch-based cache of the platform's workloads in one cluster, so that
- * service status is answered from memory instead of by polling the cluster
- * per request. It list+watches (see `Reflector`) Deployments, ReplicaSets and
- * Pods carrying `labelSelector`, and Events.
+ * the status of services and middleware instances is answered from memory
+ * instead of by polling the cluster per request. It list+watches (see
+ * `Reflector`) Deployments, StatefulSets, ReplicaSets and Pods carrying
+ * `labelSelector`, and Events.
  *
  * Events carry no labels of ours, so they cannot be selected by label. The
  * cache watches all Events of the cluster but keeps only those in namespaces
@@ -85,7 +100,7 @@ const HELD_BACK_MAX = 1_000;
  * clusters; older Events from before a namespace got its first object are
  * not kept, which costs little since conditions and container states, not
  * Events, are the primary source of `deriveServiceState`. The Events watch
- * starts after the first sync of the other three, so that filter is populated.
+ * starts after the first sync of the other four, so that filter is populated.
  *
  * Every list page is a `KubeClients.call` with its deadline; watches end after
  * `silenceMs` without an event or bookmark (which also bounds connecting). A
@@ -108,6 +123,7 @@ export class ClusterWatchCache {
   private flushScheduled = false;
   private stopped = false;
   private readonly deployments: Reflector<V1Deployment>;
+  private readonly statefulSets: Reflector<V1StatefulSet>;
   private readonly replicaSets: Reflector<V1ReplicaSet>;
   private readonly pods: Reflector<V1Pod>;
   private events: Reflector<CoreV1Event> | undefined;
@@ -137,6 +153,17 @@ export class ClusterWatchCache {
       onChange: (obj, previous, deleted) =>
         this.indexChange('deployments', obj, previous, deleted),
     });
+    this.statefulSets = Reflector.create<V1StatefulSet>({
+      ...common,
+      kind: 'StatefulSets',
+      onWatchRestart: restarts('StatefulSets'),
+      path: '/apis/apps/v1/statefulsets',
+      listPage: this.lister('list StatefulSets', (apis, page) =>
+        apis.apps.listStatefulSetForAllNamespaces(page),
+      ),
+      onChange: (obj, previous, deleted) =>
+        this.indexChange('statefulSets', obj, previous, deleted),
+    });
     this.replicaSets = Reflector.create<V1ReplicaSet>({
       ...common,
       kind: 'ReplicaSets',
@@ -161,6 +188,7 @@ export class ClusterWatchCache {
     });
     this.readyPromise = Promise.all([
       this.deployments.ready(),
+      this.statefulSets.ready(),
       this.replicaSets.ready(),
       this.pods.ready(),
     ]).then(async () => {
@@ -200,7 +228,7 @@ export class ClusterWatchCache {
   }
 
   /**
-   * Resolves once all four resources have been listed (or the cache was
+   * Resolves once all five resources have been listed (or the cache was
    * stopped). Never rejects: a sick cluster keeps it pending and shows in
    * `health()`, so callers should race it with their own deadline.
    */
@@ -211,6 +239,7 @@ export class ClusterWatchCache {
   health(): ClusterHealth {
     const parts: ReflectorHealth[] = [
       this.deployments.health(),
+      this.statefulSets.health(),
       this.replicaSets.health(),
       this.pods.health(),
       this.events?.health() ?? {
@@ -228,6 +257,7 @@ export class ClusterWatchCache {
   objectCounts(): Record<WatchedKind, number> {
     return {
       Deployments: this.deployments.size,
+      StatefulSets: this.statefulSets.size,
       ReplicaSets: this.replicaSets.size,
       Pods: this.pods.size,
       Events: this.events?.size ?? 0,
@@ -258,11 +288,15 @@ export class ClusterWatchCache {
     return keys;
   }
 
-  /** A service's Deployment, ReplicaSets, Pods and the Events about them. */
+  /**
+   * A service's Deployment or StatefulSet, ReplicaSets, Pods and the Events
+   * about them.
+   */
   serviceObjects(namespace: string, service: string): ServiceObjects {
     const group = this.groups.get(groupKey(namespace, service));
     if (!group) return { replicaSets: [], pods: [], events: [] };
     const deployment = [...group.deployments.values()][0];
+    const statefulSet = [...group.statefulSets.values()][0];
     const replicaSets = [...group.replicaSets.values()];
     const pods = [...group.pods.values()];
     const uids = new Set<string>();
@@ -272,6 +306,7 @@ export class ClusterWatchCache {
       names.add(`${kind}/${obj.metadata?.name}`);
     };
     if (deployment) add('Deployment', deployment);
+    if (statefulSet) add('StatefulSet', statefulSet);
     replicaSets.forEach(rs => add('ReplicaSet', rs));
     pods.forEach(pod => add('Pod', pod));
     const events: CoreV1Event[] = [];
@@ -284,7 +319,7 @@ export class ClusterWatchCache {
         events.push(e);
       }
     }
-    return { deployment, replicaSets, pods, events };
+    return { deployment, statefulSet, replicaSets, pods, events };
   }
 
   /**
@@ -311,6 +346,7 @@ export class ClusterWatchCache {
     this.stopped = true;
     await Promise.all([
       this.deployments.stop(),
+      this.statefulSets.stop(),
       this.replicaSets.stop(),
       this.pods.stop(),
     ]);
@@ -375,6 +411,7 @@ export class ClusterWatchCache {
       if (!group) {
         group = {
           deployments: new Map(),
+          statefulSets: new Map(),
           replicaSets: new Map(),
           pods: new Map(),
         };
@@ -392,7 +429,12 @@ export class ClusterWatchCache {
   }
 
   private dropIfEmpty(key: string, group: Group) {
-    if (group.deployments.size || group.replicaSets.size || group.pods.size) {
+    if (
+      group.deployments.size ||
+      group.statefulSets.size ||
+      group.replicaSets.size ||
+      group.pods.size
+    ) {
       return;
     }
     this.groups.delete(key);
@@ -453,6 +495,7 @@ export class ClusterWatchCache {
       Pod: this.pods,
       ReplicaSet: this.replicaSets,
       Deployment: this.deployments,
+      StatefulSet: this.statefulSets,
     };
     const obj = byKind[io.kind ?? '']?.get(namespace, io.name);
     const key = obj && this.keyOf(obj);

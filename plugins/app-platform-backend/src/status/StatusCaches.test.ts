@@ -14,7 +14,9 @@ import { StatusCaches } from './StatusCaches';
 const INSTALLATION = APP_PLATFORM_LABELS.installation;
 const SERVICE = APP_PLATFORM_LABELS.service;
 const VERSION = APP_PLATFORM_LABELS.version;
-const SELECTOR = `${INSTALLATION}=test`;
+const COMPONENT = APP_PLATFORM_LABELS.component;
+// What the plugin selects: the installation's services and middleware instances.
+const SELECTOR = `${INSTALLATION}=test,${COMPONENT} in (service,middleware)`;
 
 const TIMINGS = {
   silenceMs: 600,
@@ -36,9 +38,18 @@ function connectionOf(sandbox: Sandbox, name: string): ClusterConnection {
 function deploymentManifest(
   namespace: string,
   name: string,
-  options: { version?: number; replicas?: number; startDelayMs?: number } = {},
+  options: {
+    version?: number;
+    replicas?: number;
+    startDelayMs?: number;
+    component?: string;
+  } = {},
 ) {
-  const labels = { [INSTALLATION]: 'test', [SERVICE]: name };
+  const labels = {
+    [INSTALLATION]: 'test',
+    [COMPONENT]: options.component ?? 'service',
+    [SERVICE]: name,
+  };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -63,6 +74,50 @@ function deploymentManifest(
               name: 'app',
               image: 'nginx:1.27',
               env: [{ name: 'MODE', value: 'test' }],
+              resources: { requests: { cpu: '0.1', memory: '64Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** A middleware instance's workload, labelled as the deploy engine labels it. */
+function statefulSetManifest(
+  namespace: string,
+  name: string,
+  options: { version?: number; replicas?: number; startDelayMs?: number } = {},
+) {
+  const labels = {
+    [INSTALLATION]: 'test',
+    [COMPONENT]: 'middleware',
+    [SERVICE]: name,
+  };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace, labels },
+    spec: {
+      replicas: options.replicas ?? 1,
+      serviceName: `${name}-headless`,
+      selector: { matchLabels: { [SERVICE]: name } },
+      template: {
+        metadata: {
+          labels: { ...labels, [VERSION]: String(options.version ?? 1) },
+          annotations: options.startDelayMs
+            ? {
+                'sandbox.app-platform.io/start-delay-ms': String(
+                  options.startDelayMs,
+                ),
+              }
+            : undefined,
+        },
+        spec: {
+          containers: [
+            {
+              name: 'redis',
+              image: 'redis:7.4',
               resources: { requests: { cpu: '0.1', memory: '64Mi' } },
             },
           ],
@@ -328,7 +383,7 @@ describe('StatusCaches', () => {
       'the service to run',
     );
     expect(
-      detectDrift(manifest, caches.liveDeployment('a', ns, 'web')),
+      detectDrift(manifest, caches.liveWorkload('a', ns, 'web')?.object),
     ).toEqual([]);
 
     await clients.call(connections.a, 'scale by hand', async ({ apps }) => {
@@ -344,12 +399,67 @@ describe('StatusCaches', () => {
       });
     });
     const drift = await eventually(() => {
-      const d = detectDrift(manifest, caches.liveDeployment('a', ns, 'web'));
+      const d = detectDrift(
+        manifest,
+        caches.liveWorkload('a', ns, 'web')?.object,
+      );
       return d.length ? d : undefined;
     }, 'the drift to show');
     expect(drift).toEqual(['replicas is 3 (applied 1)']);
-    expect(caches.liveDeployment('b', ns, 'web')).toBeUndefined();
-    expect(caches.liveDeployment('nowhere', ns, 'web')).toBeUndefined();
+    expect(caches.liveWorkload('b', ns, 'web')).toBeUndefined();
+    expect(caches.liveWorkload('nowhere', ns, 'web')).toBeUndefined();
+    expect(caches.liveWorkload('a', ns, 'web')?.kind).toBe('Deployment');
+  });
+
+  it("pushes a middleware instance's StatefulSet as deploying, then running, and serves it as the live workload", async () => {
+    const ns = await namespace('a');
+    follow('a', ns, 'cache');
+    follow('a', ns, 'batch');
+    const manifest = statefulSetManifest(ns, 'cache', {
+      version: 2,
+      replicas: 2,
+      startDelayMs: 50_000,
+    });
+    await clients.apply(connections.a, manifest);
+    // Objects of neither component are not the caches' business.
+    await clients.apply(
+      connections.a,
+      deploymentManifest(ns, 'batch', { component: 'job' }),
+    );
+
+    const running = await pushedUntil('a', ns, 'cache', { state: 'running' });
+    const states = pushed('a', ns, 'cache').map(s => s.state);
+    expect(states.indexOf('deploying')).toBeGreaterThanOrEqual(0);
+    expect(states.indexOf('deploying')).toBeLessThan(states.indexOf('running'));
+    expect(states).not.toContain('stopped');
+    expect(running).toMatchObject({
+      cluster: 'a',
+      version: 2,
+      readyReplicas: 2,
+      desiredReplicas: 2,
+      updatedReplicas: 2,
+    });
+
+    const workload = caches.liveWorkload('a', ns, 'cache');
+    expect(workload?.kind).toBe('StatefulSet');
+    expect(workload?.object.metadata?.name).toBe('cache');
+    expect(detectDrift(manifest, workload?.object)).toEqual([]);
+    expect(caches.liveWorkload('b', ns, 'cache')).toBeUndefined();
+    expect(caches.liveWorkload('nowhere', ns, 'cache')).toBeUndefined();
+
+    const events = await eventually(() => {
+      const e = caches.serviceEvents('a', ns, 'cache');
+      return e.some(x => x.reason === 'Started') ? e : undefined;
+    }, 'the Started events');
+    expect(events.map(e => e.reason)).toEqual(
+      expect.arrayContaining(['SuccessfulCreate', 'Scheduled', 'Started']),
+    );
+
+    expect(pushed('a', ns, 'batch')).toEqual([]);
+    expect(caches.serviceStatus('a', ns, 'batch')).toMatchObject({
+      state: 'stopped',
+      reason: 'NotDeployed',
+    });
   });
 
   it('keeps pushing updates from both clusters after every watch was dropped', async () => {
@@ -380,7 +490,13 @@ describe('StatusCaches', () => {
   it('reports the objects it holds per cluster and kind', async () => {
     const values = metrics.observe();
     for (const cluster of ['a', 'b']) {
-      for (const kind of ['Deployments', 'ReplicaSets', 'Pods', 'Events']) {
+      for (const kind of [
+        'Deployments',
+        'StatefulSets',
+        'ReplicaSets',
+        'Pods',
+        'Events',
+      ]) {
         expect(values).toContainEqual({
           value: expect.any(Number),
           attributes: { cluster, kind },
@@ -529,15 +645,15 @@ describe('StatusCaches', () => {
     });
     const before = await eventually(() => {
       const n = sandboxA.server.openWatchCount();
-      return n === 4 ? n : undefined;
+      return n === 5 ? n : undefined;
     }, 'only the shared caches to watch cluster a');
     await extra.sync();
     expect(await extra.ready(10_000)).toBe(true);
     // The Events watch opens just after its list.
     await eventually(
       () =>
-        sandboxA.server.openWatchCount() === before + 4 ? true : undefined,
-      'the four watches of the new cache to open',
+        sandboxA.server.openWatchCount() === before + 5 ? true : undefined,
+      'the five watches of the new cache to open',
     );
     await extra.stop();
     expect(meter.callbacks.size).toBe(0);

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { CoreV1Event, V1Deployment } from '@kubernetes/client-node';
+import type { CoreV1Event } from '@kubernetes/client-node';
 import {
   APP_PLATFORM_LABELS,
   ServiceClusterStatus,
@@ -12,7 +12,7 @@ import {
   ServiceKey,
   WatchedKind,
 } from './ClusterWatchCache';
-import { toMillis } from './deriveServiceState';
+import { toMillis, Workload, workloadOf } from './deriveServiceState';
 import { ReflectorTimings } from './Reflector';
 
 /** Where the caches learn which clusters exist (a `ClusterRegistry` fits). */
@@ -24,7 +24,11 @@ export type StatusClusterSource = {
 export type StatusCachesOptions = {
   kube: KubeClients;
   clusters: StatusClusterSource;
-  /** Selects the platform's Deployments, ReplicaSets and Pods, e.g. `app-platform.io/installation=abc`. */
+  /**
+   * Selects the platform's Deployments, StatefulSets, ReplicaSets and Pods:
+   * those of services and of middleware instances, e.g.
+   * `app-platform.io/installation=abc,app-platform.io/component in (service,middleware)`.
+   */
   labelSelector: string;
   logger: LoggerService;
   timings?: Partial<ReflectorTimings>;
@@ -48,9 +52,10 @@ type Entry = {
 };
 
 /**
- * One `ClusterWatchCache` per registered cluster, and the service status the
- * platform shows, answered from those caches only (never by a cluster call
- * per request).
+ * One `ClusterWatchCache` per registered cluster, and the status of services
+ * and middleware instances the platform shows, answered from those caches
+ * only (never by a cluster call per request). An instance is addressed like a
+ * service, by its name (the service label on its objects).
  *
  * `sync()` brings the set of caches in line with the cluster list: call it at
  * start, whenever clusters are registered or removed, and from
@@ -129,8 +134,8 @@ export class StatusCaches {
 
   /**
    * Whether the cluster's cache has completed its first sync. Until then
-   * `liveDeployment` and `serviceEvents` know nothing, which is not the same
-   * as "there is none".
+   * `liveWorkload` and `serviceEvents` know nothing, which
+   * is not the same as "there is none".
    */
   hasSynced(cluster: string): boolean {
     return this.entries.get(cluster)?.synced ?? false;
@@ -177,11 +182,9 @@ export class StatusCaches {
       };
     }
     const state = entry.cache.serviceState(namespace, service);
-    const deployment = entry.cache.serviceObjects(
-      namespace,
-      service,
-    ).deployment;
-    const version = versionNumber(deployment);
+    const version = versionNumber(
+      workloadOf(entry.cache.serviceObjects(namespace, service))?.object,
+    );
     return {
       cluster,
       state: state.state,
@@ -230,22 +233,25 @@ export class StatusCaches {
   }
 
   /**
-   * The service's Deployment as the cache last saw it (for drift detection).
-   * `undefined` when there is none, and also when the cluster has no synced
-   * cache: check `hasSynced` (or `serviceStatus`) before reading absence as
-   * "deleted".
+   * The Deployment or StatefulSet whose rollout is the state of the service
+   * or middleware instance, with its kind, as the cache last saw it (for
+   * rollout details, drift detection and telling which record's objects the
+   * cache has seen). `undefined` when there is none, and also when the
+   * cluster has no synced cache: check `hasSynced` (or `serviceStatus`)
+   * before reading absence as "deleted".
    */
-  liveDeployment(
+  liveWorkload(
     cluster: string,
     namespace: string,
     service: string,
-  ): V1Deployment | undefined {
-    return this.entries.get(cluster)?.cache.serviceObjects(namespace, service)
-      .deployment;
+  ): Workload | undefined {
+    const entry = this.entries.get(cluster);
+    return entry && workloadOf(entry.cache.serviceObjects(namespace, service));
   }
 
   /**
-   * The cached Events about the service's Deployment, ReplicaSets and Pods,
+   * The cached Events about the service's Deployment or StatefulSet,
+   * ReplicaSets and Pods,
    * oldest first (by `eventTime`, else `lastTimestamp`, `firstTimestamp`,
    * creation), for a deploy timeline.
    */
@@ -395,11 +401,10 @@ export class StatusCaches {
 }
 
 /** The released version from the pod template's version label, if it is a number. */
-function versionNumber(deployment: V1Deployment | undefined) {
+function versionNumber(workload: Workload['object'] | undefined) {
   const value =
-    deployment?.spec?.template?.metadata?.labels?.[
-      APP_PLATFORM_LABELS.version
-    ] ?? deployment?.metadata?.labels?.[APP_PLATFORM_LABELS.version];
+    workload?.spec?.template?.metadata?.labels?.[APP_PLATFORM_LABELS.version] ??
+    workload?.metadata?.labels?.[APP_PLATFORM_LABELS.version];
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 

@@ -4,11 +4,13 @@ import type {
   V1Deployment,
   V1Pod,
   V1ReplicaSet,
+  V1StatefulSet,
 } from '@kubernetes/client-node';
 import {
   deriveServiceState,
   ServiceObjects,
   toMillis,
+  workloadOf,
 } from './deriveServiceState';
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -680,6 +682,352 @@ describe('deriveServiceState', () => {
       state: 'failed',
       reason: 'CrashLoopBackOff',
     });
+  });
+});
+
+/** A StatefulSet whose rollout to revision `db-new` finished: 3 of 3 ready. */
+function statefulSet(
+  patch: {
+    replicas?: number;
+    generation?: number;
+    status?: Partial<NonNullable<V1StatefulSet['status']>>;
+    labels?: Record<string, string>;
+    partition?: number;
+    deleting?: boolean;
+  } = {},
+): V1StatefulSet {
+  const replicas = patch.replicas ?? 3;
+  return {
+    metadata: {
+      name: 'db',
+      namespace: 'shop',
+      uid: 'sts-1',
+      generation: patch.generation ?? 2,
+      deletionTimestamp: patch.deleting ? new Date() : undefined,
+    },
+    spec: {
+      replicas,
+      serviceName: 'db-headless',
+      selector: { matchLabels: { app: 'db' } },
+      updateStrategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { partition: patch.partition ?? 0 },
+      },
+      template: {
+        metadata: { labels: { app: 'db', ...patch.labels } },
+        spec: { containers: [{ name: 'db', image: 'redis:7.4' }] },
+      },
+    },
+    status: {
+      observedGeneration: 2,
+      replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      currentReplicas: replicas,
+      updatedReplicas: replicas,
+      currentRevision: 'db-new',
+      updateRevision: 'db-new',
+      ...patch.status,
+    },
+  };
+}
+
+/** Pod `db-<ordinal>` of the StatefulSet, at a revision, as its controller makes it. */
+function setPod(
+  ordinal: number,
+  revision: 'db-old' | 'db-new',
+  patch: Parameters<typeof pod>[2] = {},
+): V1Pod {
+  const p = pod(`db-${ordinal}`, '0', patch);
+  p.metadata!.labels = {
+    app: 'db',
+    'controller-revision-hash': revision,
+    'statefulset.kubernetes.io/pod-name': `db-${ordinal}`,
+  };
+  p.metadata!.ownerReferences = [
+    { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'sts-1' },
+  ];
+  return p;
+}
+
+function instance(patch: Partial<ServiceObjects> = {}): ServiceObjects {
+  return {
+    statefulSet: statefulSet(),
+    replicaSets: [],
+    pods: [setPod(0, 'db-new'), setPod(1, 'db-new'), setPod(2, 'db-new')],
+    events: [],
+    ...patch,
+  };
+}
+
+describe('deriveServiceState of a StatefulSet', () => {
+  it('is running when all replicas are ready and updated, with the counts and version', () => {
+    expect(deriveServiceState(instance())).toEqual({
+      state: 'running',
+      readyReplicas: 3,
+      desiredReplicas: 3,
+      updatedReplicas: 3,
+      version: '7.4',
+    });
+    const labelled = statefulSet({
+      labels: { 'app-platform.io/version': '12' },
+    });
+    expect(
+      deriveServiceState(instance({ statefulSet: labelled })).version,
+    ).toBe('12');
+  });
+
+  it('is deploying until the controller has observed the new generation', () => {
+    expect(
+      deriveServiceState(
+        instance({ statefulSet: statefulSet({ generation: 3 }) }),
+      ),
+    ).toMatchObject({
+      state: 'deploying',
+      reason: 'NewGeneration',
+      message: 'waiting for the statefulset spec update to be observed',
+    });
+  });
+
+  it('is deploying while a rolling update is under way', () => {
+    const cases: Array<
+      [Partial<NonNullable<V1StatefulSet['status']>>, RegExp]
+    > = [
+      // db-2 was replaced and its new pod is not ready yet.
+      [
+        { readyReplicas: 2, availableReplicas: 2, updatedReplicas: 1 },
+        /2 of 3 replicas are ready/,
+      ],
+      [
+        { updatedReplicas: 1, currentRevision: 'db-old' },
+        /1 out of 3 new replicas have been updated/,
+      ],
+      // All updated and ready, but the controller has not yet made the
+      // update revision current.
+      [
+        { currentRevision: 'db-old' },
+        /rolling update to complete: 3 pods at revision db-new/,
+      ],
+      [{ replicas: 4 }, /1 replicas are pending termination/],
+      [{ availableReplicas: 2 }, /2 of 3 replicas are available/],
+    ];
+    for (const [status, message] of cases) {
+      const result = deriveServiceState(
+        instance({ statefulSet: statefulSet({ status }) }),
+      );
+      expect(result).toMatchObject({
+        state: 'deploying',
+        reason: 'RollingOut',
+      });
+      expect(result.message).toMatch(message);
+    }
+  });
+
+  it('is done with a partitioned rollout once the pods above the partition are updated', () => {
+    const partitioned = (updatedReplicas: number) =>
+      statefulSet({
+        partition: 2,
+        status: { updatedReplicas, currentRevision: 'db-old' },
+      });
+    expect(
+      deriveServiceState(instance({ statefulSet: partitioned(1) })).state,
+    ).toBe('running');
+    expect(
+      deriveServiceState(instance({ statefulSet: partitioned(0) })),
+    ).toMatchObject({
+      state: 'deploying',
+      message: '0 out of 1 new replicas have been updated',
+    });
+  });
+
+  it('is stopped at 0 replicas once the pods are gone, deploying while they terminate', () => {
+    const zero = statefulSet({
+      replicas: 0,
+      status: {
+        replicas: 0,
+        readyReplicas: 0,
+        availableReplicas: 0,
+        currentReplicas: 0,
+        updatedReplicas: 0,
+      },
+    });
+    expect(
+      deriveServiceState(instance({ statefulSet: zero, pods: [] })),
+    ).toMatchObject({ state: 'stopped', desiredReplicas: 0 });
+    expect(
+      deriveServiceState(
+        instance({ statefulSet: zero, pods: [setPod(0, 'db-new')] }),
+      ),
+    ).toMatchObject({ state: 'deploying', reason: 'Stopping' });
+    expect(
+      deriveServiceState(
+        instance({ statefulSet: statefulSet({ deleting: true }) }),
+      ),
+    ).toMatchObject({ state: 'stopped', reason: 'Deleting' });
+  });
+
+  it('fails at once on a pod that cannot pull its image, with its message', () => {
+    const bad = setPod(0, 'db-new', {
+      container: {
+        ready: false,
+        state: {
+          waiting: {
+            reason: 'ImagePullBackOff',
+            message: 'Back-off pulling image "redis:0.0"',
+          },
+        },
+      },
+    });
+    // OrderedReady: the controller waits for db-0 before creating db-1.
+    const set = statefulSet({
+      generation: 1,
+      status: {
+        observedGeneration: 1,
+        replicas: 1,
+        readyReplicas: 0,
+        availableReplicas: 0,
+        currentReplicas: 1,
+        updatedReplicas: 1,
+      },
+    });
+    expect(
+      deriveServiceState(instance({ statefulSet: set, pods: [bad] })),
+    ).toMatchObject({
+      state: 'failed',
+      reason: 'ImagePullBackOff',
+      message: 'Back-off pulling image "redis:0.0"',
+      readyReplicas: 0,
+      desiredReplicas: 3,
+      updatedReplicas: 1,
+    });
+  });
+
+  it('fails on a failing pod of the old revision too, naming the new one first', () => {
+    const crashing = (ordinal: number, revision: 'db-old' | 'db-new') =>
+      setPod(ordinal, revision, {
+        container: {
+          ready: false,
+          state: {
+            waiting: { reason: 'CrashLoopBackOff', message: revision },
+          },
+        },
+      });
+    const rolling = statefulSet({
+      status: {
+        readyReplicas: 1,
+        updatedReplicas: 1,
+        currentRevision: 'db-old',
+      },
+    });
+    // The controller replaces no pod while one it keeps is unhealthy.
+    expect(
+      deriveServiceState(
+        instance({
+          statefulSet: rolling,
+          pods: [
+            crashing(0, 'db-old'),
+            setPod(1, 'db-old'),
+            setPod(2, 'db-new'),
+          ],
+        }),
+      ),
+    ).toMatchObject({
+      state: 'failed',
+      reason: 'CrashLoopBackOff',
+      message: 'db-old',
+    });
+    const unschedulable = setPod(2, 'db-new', {
+      unschedulable: '0/1 nodes are available: 1 Insufficient memory.',
+    });
+    expect(
+      deriveServiceState(
+        instance({
+          statefulSet: rolling,
+          pods: [crashing(0, 'db-old'), setPod(1, 'db-old'), unschedulable],
+        }),
+      ),
+    ).toMatchObject({
+      state: 'failed',
+      reason: 'Unschedulable',
+      message: '0/1 nodes are available: 1 Insufficient memory.',
+    });
+  });
+
+  it('ignores failing pods it does not own and pods being deleted', () => {
+    const crashing = {
+      ready: false,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+    };
+    const otherOwner = pod('web-1', '2', { container: crashing });
+    const dying = setPod(2, 'db-new', { deleting: true, container: crashing });
+    expect(
+      deriveServiceState(
+        instance({
+          pods: [setPod(0, 'db-new'), setPod(1, 'db-new'), dying, otherOwner],
+        }),
+      ).state,
+    ).toBe('running');
+  });
+
+  it('fails on a recent FailedCreate event about the StatefulSet while it lacks pods', () => {
+    const refused = warning(
+      { kind: 'StatefulSet', name: 'db', uid: 'sts-1' },
+      'FailedCreate',
+      'create Pod db-1 in StatefulSet db failed error: pods "db-1" is forbidden: exceeded quota: q',
+      '2026-01-01T00:00:10Z',
+    );
+    const set = statefulSet({
+      status: { replicas: 1, readyReplicas: 1, updatedReplicas: 1 },
+    });
+    const first = setPod(0, 'db-new', { created: '2026-01-01T00:00:01Z' });
+    expect(
+      deriveServiceState(
+        instance({ statefulSet: set, pods: [first], events: [refused] }),
+      ),
+    ).toMatchObject({
+      state: 'failed',
+      reason: 'FailedCreate',
+      message: expect.stringContaining('exceeded quota: q'),
+    });
+    // A pod created after the refusal means the refusal is over.
+    const later = setPod(1, 'db-new', { created: '2026-01-01T00:00:20Z' });
+    expect(
+      deriveServiceState(
+        instance({ statefulSet: set, pods: [first, later], events: [refused] }),
+      ).state,
+    ).toBe('deploying');
+  });
+
+  it('is deploying when its Pods are seen before it', () => {
+    expect(
+      deriveServiceState(
+        instance({ statefulSet: undefined, pods: [setPod(0, 'db-new')] }),
+      ),
+    ).toMatchObject({ state: 'deploying', reason: 'WaitingForDeployment' });
+  });
+});
+
+describe('workloadOf', () => {
+  it('is the Deployment, else the StatefulSet, else the one not being deleted', () => {
+    const d = deployment();
+    const s = statefulSet();
+    expect(workloadOf({ deployment: d })).toEqual({
+      kind: 'Deployment',
+      object: d,
+    });
+    expect(workloadOf({ statefulSet: s })).toEqual({
+      kind: 'StatefulSet',
+      object: s,
+    });
+    expect(workloadOf({ deployment: d, statefulSet: s })?.kind).toBe(
+      'Deployment',
+    );
+    const leaving = deployment({ deleting: true });
+    expect(workloadOf({ deployment: leaving, statefulSet: s })?.kind).toBe(
+      'StatefulSet',
+    );
+    expect(workloadOf({ deployment: leaving })?.kind).toBe('Deployment');
+    expect(workloadOf({})).toBeUndefined();
   });
 });
 

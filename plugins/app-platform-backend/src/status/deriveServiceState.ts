@@ -2,8 +2,11 @@ import type {
   CoreV1Event,
   V1ContainerStatus,
   V1Deployment,
+  V1ObjectMeta,
   V1Pod,
   V1ReplicaSet,
+  V1StatefulSet,
+  V1StatefulSetStatus,
 } from '@kubernetes/client-node';
 import { APP_PLATFORM_LABELS } from '@internal/plugin-app-platform-common';
 
@@ -20,19 +23,47 @@ export type ServiceState = {
   version?: string;
 };
 
-/** Everything the cache holds about one service in one cluster. */
+/**
+ * Everything the cache holds about one service (or middleware instance) in
+ * one cluster. Services run as a Deployment; middleware instances as a
+ * Deployment or a StatefulSet, whose pods it owns directly.
+ */
 export type ServiceObjects = {
   deployment?: V1Deployment;
+  statefulSet?: V1StatefulSet;
   replicaSets: readonly V1ReplicaSet[];
   pods: readonly V1Pod[];
-  /** Events about the Deployment, its ReplicaSets or its Pods, any order. */
+  /** Events about the workload, its ReplicaSets or its Pods, any order. */
   events: readonly CoreV1Event[];
 };
+
+/** The object whose rollout is the service's state, with its kind (list items carry none). */
+export type Workload =
+  | { kind: 'Deployment'; object: V1Deployment }
+  | { kind: 'StatefulSet'; object: V1StatefulSet };
+
+/**
+ * The service's workload: its Deployment, else its StatefulSet. Both exist
+ * only while a new version changes the kind and the old one is being
+ * deleted; then the one that stays is the workload.
+ */
+export function workloadOf(
+  objects: Pick<ServiceObjects, 'deployment' | 'statefulSet'>,
+): Workload | undefined {
+  const { deployment, statefulSet } = objects;
+  if (deployment && !(deployment.metadata?.deletionTimestamp && statefulSet)) {
+    return { kind: 'Deployment', object: deployment };
+  }
+  return statefulSet ? { kind: 'StatefulSet', object: statefulSet } : undefined;
+}
 
 /** The label the deploy engine puts on pod templates for the released version. */
 const VERSION_LABEL = APP_PLATFORM_LABELS.version;
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/** The StatefulSet controller's label on each pod: the pod's revision. */
+const REVISION_HASH_LABEL = 'controller-revision-hash';
 
 /**
  * Container waiting reasons that will not go away by waiting: the same list
@@ -54,9 +85,11 @@ const FAILING_WAIT_REASONS = new Set([
  * Derives a service's state from what the cluster says about it, without any
  * cluster call. The rules follow `kubectl rollout status` (kubernetes
  * `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go`):
- * a rollout is done when the controller has observed the current generation,
- * all desired replicas are updated, no old ones are left and all updated ones
- * are available; `ProgressDeadlineExceeded` is a failure. On top of that a
+ * a Deployment's rollout is done when the controller has observed the
+ * current generation, all desired replicas are updated, no old ones are left
+ * and all updated ones are available; `ProgressDeadlineExceeded` is a
+ * failure. A StatefulSet's is done when all replicas are ready and updated
+ * and its current revision is the update revision. On top of that a
  * failure the user must act on (bad image, crash loop, missing config, quota,
  * no room to schedule) is reported at once rather than only after the progress
  * deadline, because that is what a person watching a deploy wants to see.
@@ -68,11 +101,11 @@ export function deriveServiceState(
   objects: ServiceObjects,
   options?: { versionLabel?: string },
 ): ServiceState {
-  const { deployment } = objects;
-  if (!deployment) {
+  const workload = workloadOf(objects);
+  if (!workload) {
     // Each kind has its own watch, so a new service's ReplicaSet or Pods can
-    // reach the cache before its Deployment does: that is a deploy in
-    // progress, not a stopped service.
+    // reach the cache before its Deployment (or StatefulSet) does: that is a
+    // deploy in progress, not a stopped service.
     const pending =
       objects.replicaSets.some(rs => !rs.metadata?.deletionTimestamp) ||
       objects.pods.some(p => !p.metadata?.deletionTimestamp);
@@ -80,7 +113,8 @@ export function deriveServiceState(
       return {
         state: 'deploying',
         reason: 'WaitingForDeployment',
-        message: 'ReplicaSets or Pods seen before their Deployment',
+        message:
+          'ReplicaSets or Pods seen before their Deployment or StatefulSet',
         readyReplicas: 0,
         desiredReplicas: 0,
         updatedReplicas: 0,
@@ -89,24 +123,24 @@ export function deriveServiceState(
     return {
       state: 'stopped',
       reason: 'NotDeployed',
-      message: 'no Deployment in this cluster',
+      message: 'no Deployment or StatefulSet in this cluster',
       readyReplicas: 0,
       desiredReplicas: 0,
       updatedReplicas: 0,
     };
   }
-  const status = deployment.status ?? {};
-  const desiredReplicas = deployment.spec?.replicas ?? 1;
+  const { object } = workload;
+  const status = object.status ?? {};
+  const desiredReplicas = object.spec?.replicas ?? 1;
   const counts = {
     readyReplicas: status.readyReplicas ?? 0,
     desiredReplicas,
     updatedReplicas: status.updatedReplicas ?? 0,
   };
-  const version = versionOf(deployment, options?.versionLabel ?? VERSION_LABEL);
+  const version = versionOf(object, options?.versionLabel ?? VERSION_LABEL);
   const base = version === undefined ? counts : { ...counts, version };
-  const name = deployment.metadata?.name ?? 'deployment';
 
-  if (deployment.metadata?.deletionTimestamp) {
+  if (object.metadata?.deletionTimestamp) {
     return { ...base, state: 'stopped', reason: 'Deleting' };
   }
 
@@ -127,23 +161,45 @@ export function deriveServiceState(
 
   // As kubectl: until the controller has seen this generation, status
   // describes the previous spec and says nothing about this rollout.
-  const generation = deployment.metadata?.generation ?? 0;
+  const generation = object.metadata?.generation ?? 0;
   const observed = status.observedGeneration ?? 0;
   if (observed < generation) {
     return {
       ...base,
       state: 'deploying',
       reason: 'NewGeneration',
-      message: 'waiting for the deployment spec update to be observed',
+      message: `waiting for the ${workload.kind.toLowerCase()} spec update to be observed`,
     };
   }
 
+  return workload.kind === 'Deployment'
+    ? deploymentState(workload.object, objects, live, base)
+    : statefulSetState(workload.object, objects, live, base);
+}
+
+type Counts = Omit<ServiceState, 'state' | 'reason' | 'message'>;
+
+/** A Deployment's rollout, once its generation is observed and it should run. */
+function deploymentState(
+  deployment: V1Deployment,
+  objects: ServiceObjects,
+  live: readonly V1Pod[],
+  base: Counts,
+): ServiceState {
+  const status = deployment.status ?? {};
+  const desiredReplicas = base.desiredReplicas;
+  const name = deployment.metadata?.name ?? 'deployment';
   const newRs = newReplicaSet(deployment, objects.replicaSets);
   const newPods = newRs ? podsOf(newRs, live) : live;
   const cause =
     replicaFailure(deployment, newRs) ??
     podFailure(newPods, objects.events) ??
-    createFailureEvent(newRs, newPods, objects.events);
+    createFailureEvent(
+      newRs,
+      newRs?.spec?.replicas ?? 0,
+      newPods,
+      objects.events,
+    );
 
   const progressing = condition(deployment, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
@@ -191,6 +247,72 @@ export function deriveServiceState(
   return { ...base, state: 'running' };
 }
 
+/**
+ * A StatefulSet's rollout, once its generation is observed and it should
+ * run: as `kubectl rollout status statefulset`, done when all replicas are
+ * ready and updated and the controller has made the update revision the
+ * current one (which it does only then). Pods are told apart by their
+ * `controller-revision-hash` label. A failing pod of the old revision counts
+ * too, unlike a Deployment's old ReplicaSet: the StatefulSet controller
+ * replaces pods one at a time and waits for the ones it keeps, so that pod
+ * blocks the rollout rather than being on its way out.
+ */
+function statefulSetState(
+  statefulSet: V1StatefulSet,
+  objects: ServiceObjects,
+  live: readonly V1Pod[],
+  base: Counts,
+): ServiceState {
+  const status: Partial<V1StatefulSetStatus> = statefulSet.status ?? {};
+  const desired = base.desiredReplicas;
+  const owned = ownedPods(statefulSet, live);
+  const updateRevision = status.updateRevision;
+  const isUpdated = (p: V1Pod) =>
+    updateRevision === undefined ||
+    p.metadata?.labels?.[REVISION_HASH_LABEL] === updateRevision;
+  const cause =
+    podFailure(
+      [...owned.filter(isUpdated), ...owned.filter(p => !isUpdated(p))],
+      objects.events,
+    ) ?? createFailureEvent(statefulSet, desired, owned, objects.events);
+  if (cause) return { ...base, state: 'failed', ...cause };
+
+  const ready = status.readyReplicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  const total = status.replicas ?? 0;
+  const available = status.availableReplicas ?? ready;
+  // Pods below the partition keep the old revision on purpose.
+  const partition =
+    statefulSet.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+  const toUpdate = Math.max(0, desired - partition);
+  const rollingOut = (message: string): ServiceState => ({
+    ...base,
+    state: 'deploying',
+    reason: 'RollingOut',
+    message,
+  });
+  if (ready < desired) {
+    return rollingOut(`${ready} of ${desired} replicas are ready`);
+  }
+  if (updated < toUpdate) {
+    return rollingOut(
+      `${updated} out of ${toUpdate} new replicas have been updated`,
+    );
+  }
+  if (total > desired) {
+    return rollingOut(`${total - desired} replicas are pending termination`);
+  }
+  if (partition === 0 && status.currentRevision !== updateRevision) {
+    return rollingOut(
+      `waiting for the rolling update to complete: ${updated} pods at revision ${updateRevision}`,
+    );
+  }
+  if (available < desired) {
+    return rollingOut(`${available} of ${desired} replicas are available`);
+  }
+  return { ...base, state: 'running' };
+}
+
 type Cause = { reason: string; message: string };
 
 function condition(
@@ -200,13 +322,13 @@ function condition(
   return obj.status?.conditions?.find(c => c.type === type);
 }
 
-function versionOf(deployment: V1Deployment, label: string) {
-  const labels = deployment.spec?.template?.metadata?.labels;
+function versionOf(workload: V1Deployment | V1StatefulSet, label: string) {
+  const labels = workload.spec?.template?.metadata?.labels;
   if (labels?.[label]) return labels[label];
   // Without the label the image tag is the next best name for what runs.
   // The tag sits after the last `/` (a registry may have a port) and before
   // any `@digest`.
-  const image = deployment.spec?.template?.spec?.containers?.[0]?.image;
+  const image = workload.spec?.template?.spec?.containers?.[0]?.image;
   const lastPart = image?.split('@')[0].split('/').pop();
   const colon = lastPart?.lastIndexOf(':') ?? -1;
   return colon >= 0 ? lastPart!.slice(colon + 1) : undefined;
@@ -246,6 +368,21 @@ function newReplicaSet(
 
 function revisionOf(rs: V1ReplicaSet) {
   return Number(rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0) || 0;
+}
+
+/**
+ * The pods a StatefulSet owns. Pods without owner references are kept, as
+ * for ReplicaSets: the label selector already tied them to the service.
+ */
+function ownedPods(
+  statefulSet: V1StatefulSet,
+  pods: readonly V1Pod[],
+): V1Pod[] {
+  const uid = statefulSet.metadata?.uid;
+  return pods.filter(p => {
+    const owners = p.metadata?.ownerReferences;
+    return !uid || !owners?.length || owners.some(o => o.uid === uid);
+  });
 }
 
 function podsOf(rs: V1ReplicaSet, pods: readonly V1Pod[]): V1Pod[] {
@@ -325,17 +462,19 @@ function podFailure(
 }
 
 /**
- * A `FailedCreate` warning about the new ReplicaSet while it has no pods:
- * the ReplicaFailure condition may lag the event (or be missing on older
- * clusters), and the event carries the same admission message.
+ * A `FailedCreate` warning about the pods' owner (the new ReplicaSet, or the
+ * StatefulSet) while it lacks pods: the ReplicaFailure condition may lag the
+ * event (or be missing on older clusters; StatefulSets have none), and the
+ * event carries the same admission message.
  */
 function createFailureEvent(
-  newRs: V1ReplicaSet | undefined,
+  owner: V1ReplicaSet | V1StatefulSet | undefined,
+  wanted: number,
   newPods: readonly V1Pod[],
   events: readonly CoreV1Event[],
 ): Cause | undefined {
-  if (!newRs || newPods.length >= (newRs.spec?.replicas ?? 0)) return undefined;
-  const event = latestWarning(events, newRs, 'FailedCreate');
+  if (!owner || newPods.length >= wanted) return undefined;
+  const event = latestWarning(events, owner, 'FailedCreate');
   if (!event) return undefined;
   // Only trust an event newer than the ReplicaSet's newest pod: an old
   // refusal that has since been overcome says nothing about now.
@@ -352,7 +491,7 @@ function createFailureEvent(
 
 function latestWarning(
   events: readonly CoreV1Event[],
-  about: V1Pod | V1ReplicaSet,
+  about: { metadata?: V1ObjectMeta },
   reason?: string,
 ): CoreV1Event | undefined {
   const uid = about.metadata?.uid;

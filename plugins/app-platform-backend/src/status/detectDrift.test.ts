@@ -1,4 +1,4 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { parseQuantity } from '../kube/parseQuantity';
 import { DesiredDeployment, detectDrift } from './detectDrift';
 
@@ -210,6 +210,27 @@ describe('detectDrift', () => {
     container(l, 'app').env = [{ name: 'INJECTED', value: '1' }];
     container(l, 'app').resources = {};
     expect(detectDrift(d, l)).toEqual([]);
+  });
+
+  it("compares a middleware instance's StatefulSet the same way, and names it when gone", () => {
+    const { spec } = desired();
+    const statefulSet = { kind: 'StatefulSet', spec };
+    const liveSet: V1StatefulSet = {
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        ...live().spec!,
+        serviceName: 'web-headless',
+        podManagementPolicy: 'OrderedReady',
+      },
+    };
+    expect(detectDrift(statefulSet, liveSet)).toEqual([]);
+    liveSet.spec!.replicas = 1;
+    expect(detectDrift(statefulSet, liveSet)).toEqual([
+      'replicas is 1 (applied 2)',
+    ]);
+    expect(detectDrift(statefulSet, undefined)).toEqual([
+      'StatefulSet deleted outside the platform',
+    ]);
   });
 
   it('lists several differences together', () => {

@@ -1,5 +1,5 @@
 import { parseQuantity } from '../kube/parseQuantity';
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 
 /** A Kubernetes quantity as written in a manifest (`500m`, `1Gi`, `2`). */
 type Quantity = string | number;
@@ -26,11 +26,13 @@ type ContainerLike = {
 };
 
 /**
- * The parts of a Deployment that drift detection reads: what the platform
- * applied, as rendered (a `V1Deployment`, a kubernetes-models object or a
- * plain manifest all fit).
+ * The parts of a Deployment (or a middleware instance's StatefulSet) that
+ * drift detection reads: what the platform applied, as rendered (a
+ * `V1Deployment`, a kubernetes-models object or a plain manifest all fit).
  */
 export type DesiredDeployment = {
+  /** Names the object when it is gone; a Deployment when unset. */
+  kind?: string;
   spec?: {
     replicas?: number;
     paused?: boolean;
@@ -44,8 +46,9 @@ export type DesiredDeployment = {
 };
 
 /**
- * The differences between the Deployment the platform applied and the live
- * one, as sentences for people, in the fields people change by hand
+ * The differences between the Deployment (or StatefulSet) the platform
+ * applied and the live one, as sentences for people, in the fields people
+ * change by hand
  * (`kubectl scale`, `set image`, `set env`, `set resources`, `rollout
  * pause`, `edit`): replicas, containers and their images, env, resources,
  * and `paused`. Empty when in sync.
@@ -59,12 +62,15 @@ export type DesiredDeployment = {
  */
 export function detectDrift(
   desired: DesiredDeployment,
-  live: V1Deployment | undefined,
+  live: V1Deployment | V1StatefulSet | undefined,
 ): string[] {
-  if (!live) return ['Deployment deleted outside the platform'];
+  if (!live) {
+    return [`${desired.kind ?? 'Deployment'} deleted outside the platform`];
+  }
   const drift: string[] = [];
   const want = desired.spec ?? {};
-  const have = live.spec;
+  // StatefulSets cannot be paused: never set, it is never drift.
+  const have: DesiredDeployment['spec'] = live.spec;
 
   if (want.replicas !== undefined && have?.replicas !== want.replicas) {
     drift.push(

@@ -32,7 +32,11 @@ import {
 import {
   MiddlewareDefinitionList,
   MiddlewareDefinitionSummary,
+  MiddlewareInstallRequest,
+  MiddlewareInstallResult,
+  MiddlewareInstance,
   MiddlewarePreview,
+  MiddlewareUpgradeRequest,
 } from '../middleware';
 
 /** Per-call options: a token when the caller is a backend. */
@@ -402,6 +406,110 @@ export class AppPlatformClient {
     );
   }
 
+  /** The middleware instances of every application the caller may read. */
+  async listAllMiddlewareInstances(
+    options: CallOptions = {},
+  ): Promise<MiddlewareInstance[]> {
+    return (
+      await this.request<{ items: MiddlewareInstance[] }>(
+        '/middleware/instances',
+        options,
+      )
+    ).items;
+  }
+
+  /** The middleware instances of an application, with state and bindings. */
+  async listMiddlewareInstances(
+    application: string,
+    options: CallOptions = {},
+  ): Promise<MiddlewareInstance[]> {
+    return (
+      await this.request<{ items: MiddlewareInstance[] }>(
+        `${applicationPath(application)}/middleware`,
+        options,
+      )
+    ).items;
+  }
+
+  async getMiddlewareInstance(
+    application: string,
+    instance: string,
+    options: CallOptions = {},
+  ): Promise<MiddlewareInstance> {
+    return this.request<MiddlewareInstance>(
+      instancePath(application, instance),
+      options,
+    );
+  }
+
+  /**
+   * What installing (with `definition`) or upgrading an instance would do
+   * per cluster; applies nothing.
+   */
+  async planMiddleware(
+    application: string,
+    instance: string,
+    request: {
+      definition?: string;
+      parameters?: Record<string, unknown>;
+      clusters?: string[];
+    },
+    options: CallOptions = {},
+  ): Promise<ClusterPlan[]> {
+    return (
+      await this.request<{ clusters: ClusterPlan[] }>(
+        `${instancePath(application, instance)}/plan`,
+        options,
+        { method: 'POST', body: request },
+      )
+    ).clusters;
+  }
+
+  /** Installs a definition into an application; the record comes back in flight. */
+  async installMiddleware(
+    application: string,
+    request: MiddlewareInstallRequest,
+    options: CallOptions = {},
+  ): Promise<MiddlewareInstallResult> {
+    return this.request<MiddlewareInstallResult>(
+      `${applicationPath(application)}/middleware`,
+      options,
+      { method: 'POST', body: request },
+    );
+  }
+
+  /** Re-renders an instance with new parameters and the definition as loaded now. */
+  async upgradeMiddleware(
+    application: string,
+    instance: string,
+    request: MiddlewareUpgradeRequest,
+    options: CallOptions = {},
+  ): Promise<MiddlewareInstallResult> {
+    return this.request<MiddlewareInstallResult>(
+      `${instancePath(application, instance)}/upgrade`,
+      options,
+      { method: 'POST', body: request },
+    );
+  }
+
+  /**
+   * Uninstalls an instance (refused while a service binds it); its volume
+   * claims are kept unless `deleteData`. Undefined when nothing ran anywhere.
+   */
+  async uninstallMiddleware(
+    application: string,
+    instance: string,
+    request: { deleteData?: boolean } = {},
+    options: CallOptions = {},
+  ): Promise<DeploymentRecord | undefined> {
+    const query = request.deleteData ? '?deleteData=true' : '';
+    return this.request<DeploymentRecord | undefined>(
+      `${instancePath(application, instance)}${query}`,
+      options,
+      { method: 'DELETE' },
+    );
+  }
+
   /** Stores a spec as the service's next version, without deploying it. */
   async createVersion(
     application: string,
@@ -630,6 +738,12 @@ function applicationPath(application: string): string {
 function servicePath(application: string, service: string): string {
   return `${applicationPath(application)}/services/${encodeURIComponent(
     service,
+  )}`;
+}
+
+function instancePath(application: string, instance: string): string {
+  return `${applicationPath(application)}/middleware/${encodeURIComponent(
+    instance,
   )}`;
 }
 
