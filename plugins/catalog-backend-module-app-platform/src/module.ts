@@ -13,10 +13,11 @@ import { AppPlatformEntityProvider } from './platform/AppPlatformEntityProvider'
 import { ServerEntityProvider } from './servers/ServerEntityProvider';
 
 /**
- * Catalog module of the App Platform: applications become `System` entities
- * and clusters `Resource` entities of type `kubernetes-cluster`
- * (AppPlatformEntityProvider); servers become `Resource` entities of type
- * `server` (ServerEntityProvider).
+ * Catalog module of the App Platform: applications become `System` entities,
+ * services `Component` entities, middleware instances `Resource` entities of
+ * type `middleware:<definition>` and clusters `Resource` entities of type
+ * `kubernetes-cluster` (AppPlatformEntityProvider); servers become `Resource`
+ * entities of type `server` (ServerEntityProvider).
  *
  * @public
  */

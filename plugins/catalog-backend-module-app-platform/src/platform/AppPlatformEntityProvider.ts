@@ -23,6 +23,7 @@ import {
 import {
   applicationToEntity,
   clusterToEntity,
+  middlewareInstanceToEntity,
   SERVICE_REF_ANNOTATION,
   serviceToEntity,
 } from './platformEntities';
@@ -32,13 +33,16 @@ const DEBOUNCE_MS = 200;
 
 /**
  * Emits App Platform applications (as `System`), their services (as
- * `Component`) and clusters (as `Resource` of type `kubernetes-cluster`)
- * into the catalog. The backend announces every change on the events
- * service (`APP_PLATFORM_CATALOG_TOPIC`); the provider then applies what
- * changed since its last sync as a delta mutation, within a second, and asks
- * nothing while nothing changes. A full mutation (every 30 minutes by
- * default) repairs any drift: entities edited or deleted by hand, or an
- * event that was lost.
+ * `Component`), their middleware instances (as `Resource` of type
+ * `middleware:<definition>`) and clusters (as `Resource` of type
+ * `kubernetes-cluster`) into the catalog. The backend announces every change
+ * on the events service (`APP_PLATFORM_CATALOG_TOPIC`); the provider then
+ * reads the lists again and applies what changed since its last sync as a
+ * delta mutation, within a second, and asks nothing while nothing changes.
+ * Reading every list whatever changed keeps entities that depend on each
+ * other right: a service deployed with other bindings changes its instances'
+ * `dependencyOf` too. A full mutation (every 30 minutes by default) repairs
+ * any drift: entities edited or deleted by hand, or an event that was lost.
  */
 export class AppPlatformEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
@@ -172,27 +176,58 @@ export class AppPlatformEntityProvider implements EntityProvider {
       onBehalfOf: await this.auth.getOwnServiceCredentials(),
       targetPluginId: 'app-platform',
     });
-    const [applications, services, clusters, linked] = await Promise.all([
-      this.client.listApplications({ token }),
-      this.client.listAllServices({ token }),
-      this.client.listClusters({ token }),
-      this.linkedServices(),
-    ]);
+    const [applications, services, instances, clusters, linked] =
+      await Promise.all([
+        this.client.listApplications({ token }),
+        this.client.listAllServices({ token }),
+        this.client.listAllMiddlewareInstances({ token }),
+        this.client.listClusters({ token }),
+        this.linkedServices(),
+      ]);
+    const owners = new Map(applications.map(a => [a.name, a.owner]));
+    // Both sides of a binding come from the instances' `boundBy`: a service's
+    // Component dependsOn its instances, an instance is a dependencyOf them.
+    const boundInstances = new Map<string, string[]>();
+    for (const instance of instances) {
+      for (const service of instance.boundBy) {
+        const key = `${instance.application}/${service}`;
+        boundInstances.set(key, [
+          ...(boundInstances.get(key) ?? []),
+          instance.name,
+        ]);
+      }
+    }
     return [
       ...applications.map(applicationToEntity),
       // A service that an existing Component stands for gets no second entity.
       ...services
         .filter(s => !linked.has(`${s.application}/${s.name}`))
-        .map(serviceToEntity),
+        .map(s =>
+          serviceToEntity(s, boundInstances.get(`${s.application}/${s.name}`)),
+        ),
+      // An instance whose application is not listed (deleted meanwhile) has
+      // no owner: the next sync settles it.
+      ...instances
+        .filter(i => owners.has(i.application))
+        .map(i =>
+          middlewareInstanceToEntity(
+            i,
+            owners.get(i.application)!,
+            service =>
+              linked.get(`${i.application}/${service}`) ??
+              `component:${i.application}/${service}`,
+          ),
+        ),
       ...clusters.map(cluster => clusterToEntity(cluster, this.clusterOwner)),
     ];
   }
 
   /**
    * The services (`<application>/<service>`) that Components from elsewhere
-   * (a repository's catalog-info.yaml) link to with `SERVICE_REF_ANNOTATION`.
+   * (a repository's catalog-info.yaml) link to with `SERVICE_REF_ANNOTATION`,
+   * each with the ref of the Component that stands for it.
    */
-  private async linkedServices(): Promise<Set<string>> {
+  private async linkedServices(): Promise<Map<string, string>> {
     const { items } = await this.catalog.getEntities(
       {
         filter: {
@@ -200,11 +235,16 @@ export class AppPlatformEntityProvider implements EntityProvider {
           [`metadata.annotations.${SERVICE_REF_ANNOTATION}`]:
             CATALOG_FILTER_EXISTS,
         },
-        fields: ['metadata.annotations'],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.annotations',
+        ],
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    return new Set(
+    return new Map(
       items
         .filter(
           e =>
@@ -212,7 +252,10 @@ export class AppPlatformEntityProvider implements EntityProvider {
               'app-platform:',
             ),
         )
-        .map(e => e.metadata.annotations![SERVICE_REF_ANNOTATION]),
+        .map(e => [
+          e.metadata.annotations![SERVICE_REF_ANNOTATION],
+          stringifyEntityRef(e),
+        ]),
     );
   }
 
