@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createApplicationAction } from './actions/createApplicationAction';
 import { createDeployVersionAction } from './actions/createDeployVersionAction';
+import { createInstallMiddlewareAction } from './actions/createInstallMiddlewareAction';
 import { createServiceAction } from './actions/createServiceAction';
 import { createValidateNameAction } from './actions/createValidateNameAction';
 import { createPlatformAccess } from './actions/platformAccess';
@@ -34,6 +35,7 @@ export const scaffolderModuleAppPlatform = createBackendModule({
           createApplicationAction({ access, permissions }),
           createServiceAction({ access, permissions }),
           createDeployVersionAction({ access, permissions }),
+          createInstallMiddlewareAction({ access, permissions }),
         );
       },
     });

@@ -2,6 +2,7 @@ import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   DeploymentRecord,
   DeployRequest,
+  isMiddlewareSpec,
 } from '@internal/plugin-app-platform-common';
 import { PlatformAccess, statusOf } from './platformAccess';
 import { waitForRecord } from './waitForSettled';
@@ -23,9 +24,9 @@ async function deployOnce(
   ctx: Context,
   access: PlatformAccess,
   target: Target,
-): Promise<DeploymentRecord> {
+): Promise<string> {
   const { application, service, request } = target;
-  const id = await ctx.checkpoint({
+  return ctx.checkpoint({
     key: `app-platform-deploy-${application}-${service}`,
     fn: async () => {
       try {
@@ -47,25 +48,53 @@ async function deployOnce(
               access.call,
             )
           : undefined;
-        const image = request.spec?.image;
-        if (!inFlight || !image || inFlight.spec?.image !== image) throw error;
+        const image = request.spec?.image ?? request.image;
+        if (
+          !inFlight ||
+          !image ||
+          isMiddlewareSpec(inFlight.spec) ||
+          inFlight.spec?.image !== image
+        ) {
+          throw error;
+        }
         ctx.logger.info(`Following deployment ${inFlight.id}, already started`);
         return inFlight.id;
       }
     },
   });
+}
+
+/**
+ * Reads a record the step started, outputs its id, logs where it goes and,
+ * when asked, follows the rollout per cluster until it settles; a failed
+ * rollout fails the step with each cluster's reason. Services and
+ * middleware instances alike: an instance's records live under the
+ * services routes by its name.
+ */
+export async function followDeployment(
+  ctx: Omit<Context, 'checkpoint'>,
+  access: PlatformAccess,
+  target: { application: string; service: string; id: string },
+  follow: { wait: boolean; timeoutSeconds: number },
+): Promise<DeploymentRecord> {
   const record = await access.client.getDeployment(
-    application,
-    service,
-    id,
+    target.application,
+    target.service,
+    target.id,
     access.call,
   );
+  ctx.output('deploymentId', record.id);
   ctx.logger.info(
     `Deployment ${record.id}: ${record.action} v${
       record.version
     } to ${record.targets.map(t => t.cluster).join(', ')}`,
   );
-  return record;
+  if (!follow.wait) return record;
+  return waitForRecord(access, record, {
+    logger: ctx.logger,
+    timeoutMs: follow.timeoutSeconds * 1000,
+    signal: ctx.signal,
+  });
 }
 
 /**
@@ -79,15 +108,15 @@ export async function deployAndFollow(
   target: Target,
   follow: { wait: boolean; timeoutSeconds: number },
 ): Promise<DeploymentRecord> {
-  const record = await deployOnce(ctx, access, target);
-  ctx.output('deploymentId', record.id);
+  const id = await deployOnce(ctx, access, target);
+  const record = await followDeployment(
+    ctx,
+    access,
+    { application: target.application, service: target.service, id },
+    follow,
+  );
   ctx.output('version', record.version ?? 0);
   if (follow.wait) {
-    await waitForRecord(access, record, {
-      logger: ctx.logger,
-      timeoutMs: follow.timeoutSeconds * 1000,
-      signal: ctx.signal,
-    });
     ctx.logger.info(
       `${target.application}/${target.service} runs version ${record.version}`,
     );

@@ -1,9 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the actions are tested against the real platform they call
 import {
   ADMIN,
@@ -19,31 +14,13 @@ import {
   waitFor,
 } from '@internal/plugin-app-platform-backend/testUtils';
 import { AddressInfo } from 'node:net';
-import type { JsonValue } from '@backstage/types';
+import { checkpoints, contextOf } from '../__testUtils__/actionContexts';
 import { createApplicationAction } from './createApplicationAction';
 import { createDeployVersionAction } from './createDeployVersionAction';
 import { createServiceAction } from './createServiceAction';
 import { createPlatformAccess } from './platformAccess';
 
 jest.setTimeout(180_000);
-
-/**
- * The scaffolder's checkpoints of one task: a retried task finds the
- * results of the steps it already did (the scaffolder keeps them in its
- * task state; here a map).
- */
-function checkpoints() {
-  const done = new Map<string, JsonValue | void>();
-  return async <T extends JsonValue | void>(opts: {
-    key: string;
-    fn: () => Promise<T> | T;
-  }): Promise<T> => {
-    if (done.has(opts.key)) return done.get(opts.key) as T;
-    const value = await opts.fn();
-    done.set(opts.key, value);
-    return value;
-  };
-}
 
 describe('the scaffolder actions against the App Platform', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -69,29 +46,6 @@ describe('the scaffolder actions against the App Platform', () => {
     const applicationAction = createApplicationAction({ access, permissions });
     const serviceAction = createServiceAction({ access, permissions });
     const deployAction = createDeployVersionAction({ access, permissions });
-    const contextOf = <T extends Record<string, any>>(
-      user: string,
-      input: T,
-      extra: { isDryRun?: boolean; checkpoint?: any } = {},
-    ) => {
-      const lines: string[] = [];
-      // createMockActionContext keeps only some of its options: the rest go on top.
-      const ctx = {
-        ...createMockActionContext({
-          input,
-          logger: {
-            ...mockServices.logger.mock(),
-            info: (line: string) => {
-              lines.push(line);
-            },
-          } as any,
-        }),
-        getInitiatorCredentials: async () => mockCredentials.user(user),
-        checkpoint: extra.checkpoint ?? checkpoints(),
-        isDryRun: extra.isDryRun,
-      };
-      return { ctx, lines };
-    };
     const count = async (table: string) =>
       Number((await knex(table).count({ n: '*' }))[0].n);
 

@@ -111,7 +111,9 @@ export async function waitForRecord(
     throw new Error(
       `The deployment ${settled.state}${
         reasons ? ` (${reasons})` : ''
-      }; its record ${settled.id} is in the service's history`,
+      }; its record ${settled.id} is in the history of ${settled.application}/${
+        settled.service
+      }`,
     );
   }
   return settled;
