@@ -1,5 +1,5 @@
 import { JsonObject } from '@backstage/types';
-import { DependencyList } from 'react';
+import { DependencyList, useEffect, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useSignalSubscription } from './useSignalSubscription';
 
@@ -16,10 +16,23 @@ export function useReloadedOnSignal<T, M extends JsonObject>(options: {
   concerns?: (message: M) => boolean;
 }) {
   const state = useAsyncRetry(options.load, options.deps);
+  // A retry while loading does nothing, and the load under way may have
+  // read the data before the change the signal announces: load once more
+  // when it ends.
+  const reloadWhenLoaded = useRef(false);
+  const { loading, retry } = state;
+  useEffect(() => {
+    if (!loading && reloadWhenLoaded.current) {
+      reloadWhenLoaded.current = false;
+      retry();
+    }
+  }, [loading, retry]);
   const signalsAvailable = useSignalSubscription<M>(
     options.channel,
     message => {
-      if (!options.concerns || options.concerns(message)) state.retry();
+      if (options.concerns && !options.concerns(message)) return;
+      if (loading) reloadWhenLoaded.current = true;
+      else retry();
     },
   );
   return { ...state, signalsAvailable };

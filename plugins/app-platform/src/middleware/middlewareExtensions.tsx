@@ -4,7 +4,7 @@ import StorefrontIcon from '@material-ui/icons/Storefront';
 /** Route of the App Store page. */
 export const appStoreRouteRef = createRouteRef();
 
-/** The App Store page: the middleware definitions, their parameters and a preview of an install. */
+/** The App Store page: the middleware definitions, their parameters, a preview of an install and the install. */
 export const appStorePage = PageBlueprint.make({
   name: 'app-store',
   params: {

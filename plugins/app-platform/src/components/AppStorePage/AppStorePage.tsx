@@ -119,8 +119,9 @@ const DefinitionGrid = (props: {
 
 /**
  * The App Store: every middleware definition the backend read, to search,
- * filter and open for its parameters and a preview of what an install
- * creates. Loaded once; definitions change only when their files do.
+ * filter and open for its parameters, a preview of what an install
+ * creates and the install itself. Loaded once; definitions change only when
+ * their files do.
  */
 export const AppStorePage = () => {
   const client = useApi(appPlatformApiRef);

@@ -1,29 +1,69 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
-import { MiddlewareDefinitionSummary } from '@internal/plugin-app-platform-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import {
+  ClusterPlan,
+  DeploymentRecord,
+  MiddlewareDefinitionSummary,
+} from '@internal/plugin-app-platform-common';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
-import { Answer, clientAnswering, json } from '../../testing/backendAnswering';
+import {
+  Answer,
+  clientAnswering,
+  json,
+  TestSignals,
+} from '../../testing/backendAnswering';
 import { backendError } from '../../scaffolder/__testUtils__/backendError';
+import { cache } from '../MiddlewareInstances/middlewareInstanceFixtures';
 import { MiddlewareDetailDialog } from './MiddlewareDetailDialog';
 import { redis, redisPreview } from './middlewareFixtures';
+
+const applications = [
+  { name: 'shop', owner: 'group:default/team-b', namespaces: [] },
+  {
+    name: 'payments',
+    title: 'Payments',
+    owner: 'group:default/team-a',
+    namespaces: [],
+  },
+  {
+    name: 'legacy',
+    owner: 'group:default/team-a',
+    namespaces: [],
+    deletionRequestedAt: '2026-11-25T10:00:00Z',
+  },
+];
 
 async function render(
   routes: Record<string, Answer> = {},
   definition: MiddlewareDefinitionSummary = redis,
+  signals = new TestSignals(),
 ) {
-  const backend = clientAnswering(routes);
+  const backend = clientAnswering({
+    '/applications': json({ items: applications }),
+    ...routes,
+  });
   const onClose = jest.fn();
   await renderInTestApp(
-    <TestApiProvider apis={[[appPlatformApiRef, backend.client]]}>
+    <TestApiProvider
+      apis={[
+        [appPlatformApiRef, backend.client],
+        [signalApiRef, signals],
+      ]}
+    >
       <MiddlewareDetailDialog definition={definition} onClose={onClose} />
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
   const dialog = await screen.findByRole('dialog');
-  return { ...backend, dialog, onClose };
+  /** What the form sent: every request but the applications' list. */
+  const sent = () => backend.requests.filter(r => r !== 'GET /applications');
+  return { ...backend, dialog, onClose, sent };
 }
 
 const previewRoute = 'POST /middleware/definitions/redis/preview';
@@ -93,7 +133,7 @@ describe('MiddlewareDetailDialog', () => {
 
   it('previews an install: the objects, the env vars of a bound service and the manifests', async () => {
     const bodies: unknown[] = [];
-    const { dialog, requests } = await render({
+    const { dialog, sent } = await render({
       [previewRoute]: request => {
         bodies.push(request.body);
         return json(redisPreview)();
@@ -142,13 +182,22 @@ describe('MiddlewareDetailDialog', () => {
     );
     expect(manifests).toHaveTextContent('password: <redacted>');
 
-    expect(requests).toEqual(['POST /middleware/definitions/redis/preview']);
+    expect(sent()).toEqual(['POST /middleware/definitions/redis/preview']);
     expect(bodies).toEqual([
-      { instance: 'cache', parameters: { version: '8.0', size: 'medium' } },
+      {
+        instance: 'cache',
+        parameters: {
+          version: '8.0',
+          size: 'medium',
+          replicas: 1,
+          maxmemoryPolicy: 'allkeys-lru',
+          persistence: { enabled: true, size: '1Gi' },
+        },
+      },
     ]);
   });
 
-  it('sends the instance, version and size, leaving the other parameters to their defaults', async () => {
+  it('sends the parameters as the form has them, typed, with the application when one is chosen and a password only when typed', async () => {
     const bodies: unknown[] = [];
     await render({
       [previewRoute]: request => {
@@ -160,11 +209,52 @@ describe('MiddlewareDetailDialog', () => {
       screen.getByRole('textbox', { name: /Instance name/ }),
       'cache',
     );
+    const replicas = screen.getByRole('textbox', { name: /Replicas/ });
+    await userEvent.clear(replicas);
+    await userEvent.type(replicas, '3');
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Keep data on a volume' }),
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
     await screen.findByRole('region', { name: 'Objects' });
+
+    await choose(/Application/, 'Payments (payments)');
+    await userEvent.type(screen.getByLabelText(/^Password/), 's3cret-pass');
+    await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    await waitFor(() => expect(bodies).toHaveLength(2));
+
+    const parameters = {
+      version: '7.4',
+      size: 'small',
+      replicas: 3,
+      maxmemoryPolicy: 'allkeys-lru',
+      persistence: { enabled: false, size: '1Gi' },
+    };
     expect(bodies).toEqual([
-      { instance: 'cache', parameters: { version: '7.4', size: 'small' } },
+      { instance: 'cache', parameters },
+      {
+        instance: 'cache',
+        application: 'payments',
+        parameters: { ...parameters, password: 's3cret-pass' },
+      },
     ]);
+  });
+
+  it('says which parameter cannot be sent, before any request', async () => {
+    const { sent } = await render({ [previewRoute]: json(redisPreview) });
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Instance name/ }),
+      'cache',
+    );
+    const replicas = screen.getByRole('textbox', { name: /Replicas/ });
+    await userEvent.clear(replicas);
+    await userEvent.type(replicas, 'two');
+    await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(
+      await screen.findByText('Replicas must be a whole number.'),
+    ).toBeVisible();
+    expect(replicas).toHaveAttribute('aria-invalid', 'true');
+    expect(sent()).toEqual([]);
   });
 
   it('shows the refusal naming the field when the backend rejects the parameters', async () => {
@@ -206,7 +296,7 @@ describe('MiddlewareDetailDialog', () => {
   });
 
   it('refuses an instance name that is not an RFC 1123 label, before any request', async () => {
-    const { dialog, requests } = await render({
+    const { dialog, sent } = await render({
       [previewRoute]: json(redisPreview),
     });
     const name = within(dialog).getByRole('textbox', { name: /Instance name/ });
@@ -228,7 +318,7 @@ describe('MiddlewareDetailDialog', () => {
     expect(
       await within(dialog).findByText('The name must start with a letter.'),
     ).toBeVisible();
-    expect(requests).toEqual([]);
+    expect(sent()).toEqual([]);
 
     await userEvent.clear(name);
     await userEvent.type(name, 'orders-db');
@@ -236,7 +326,7 @@ describe('MiddlewareDetailDialog', () => {
       within(dialog).getByRole('button', { name: 'Preview' }),
     );
     await waitFor(() =>
-      expect(requests).toEqual(['POST /middleware/definitions/redis/preview']),
+      expect(sent()).toEqual(['POST /middleware/definitions/redis/preview']),
     );
   });
 
@@ -254,10 +344,198 @@ describe('MiddlewareDetailDialog', () => {
     ).toBeNull();
   });
 
-  it('offers no install', async () => {
-    const { dialog } = await render();
-    expect(
-      within(dialog).queryByRole('button', { name: /install/i }),
-    ).toBeNull();
+  describe('install', () => {
+    const planRoute = 'POST /applications/payments/middleware/cache/plan';
+    const installRoute = 'POST /applications/payments/middleware';
+    const plan: ClusterPlan[] = [
+      {
+        cluster: 'test',
+        objects: [
+          { kind: 'StatefulSet', name: 'cache', action: 'create', changes: [] },
+          { kind: 'Secret', name: 'cache', action: 'create', changes: [] },
+        ],
+      },
+      {
+        cluster: 'production',
+        objects: [],
+        error: 'no answer from cluster production within 10000 ms',
+      },
+    ];
+    const record: DeploymentRecord = {
+      id: 'd1',
+      application: 'payments',
+      service: 'cache',
+      action: 'deploy',
+      state: 'deploying',
+      version: 1,
+      createdBy: 'user:default/alice',
+      summary: 'install redis',
+      targets: [{ cluster: 'test', state: 'applying' }],
+      createdAt: '2026-11-26T10:00:00Z',
+    };
+    const installing = {
+      instance: { ...cache, state: 'pending', clusters: [], boundBy: [] },
+      deployment: record,
+    };
+
+    async function fillIn() {
+      await choose(/Application/, 'Payments (payments)');
+      await userEvent.type(
+        screen.getByRole('textbox', { name: /Instance name/ }),
+        'cache',
+      );
+      const replicas = screen.getByRole('textbox', { name: /Replicas/ });
+      await userEvent.clear(replicas);
+      await userEvent.type(replicas, '2');
+    }
+
+    const parameters = {
+      version: '7.4',
+      size: 'small',
+      replicas: 2,
+      maxmemoryPolicy: 'allkeys-lru',
+      persistence: { enabled: true, size: '1Gi' },
+    };
+
+    it('offers the applications that are not being deleted', async () => {
+      await render();
+      await userEvent.click(
+        await screen.findByRole('button', { name: /Application/ }),
+      );
+      expect(
+        within(screen.getByRole('listbox'))
+          .getAllByRole('option')
+          .map(option => option.textContent),
+      ).toEqual(['Payments (payments)', 'shop']);
+    });
+
+    it('plans the install per cluster, installs with the same arguments and follows the progress', async () => {
+      const signals = new TestSignals();
+      const bodies: Record<string, unknown[]> = { plan: [], install: [] };
+      await render(
+        {
+          [planRoute]: request => {
+            bodies.plan.push(request.body);
+            return json({ clusters: plan })();
+          },
+          [installRoute]: request => {
+            bodies.install.push(request.body);
+            return json(installing, 201)();
+          },
+        },
+        redis,
+        signals,
+      );
+      await fillIn();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Review install plan' }),
+      );
+
+      const planDialog = await screen.findByRole('dialog', {
+        name: /Plan: install Redis as cache into payments/,
+      });
+      expect(
+        await within(planDialog).findByLabelText('Plan summary'),
+      ).toHaveTextContent('2 to create · production could not be planned');
+      expect(
+        within(planDialog).getByRole('region', {
+          name: 'Plan for cluster test',
+        }),
+      ).toHaveTextContent('StatefulSet/cache');
+      expect(bodies.plan).toEqual([{ definition: 'redis', parameters }]);
+
+      await userEvent.click(
+        within(planDialog).getByRole('button', { name: 'Install' }),
+      );
+      const progress = await screen.findByRole('dialog', {
+        name: 'Installing cache into payments',
+      });
+      expect(bodies.install).toEqual([
+        { name: 'cache', definition: 'redis', parameters },
+      ]);
+      const clusters = within(progress).getByRole('region', {
+        name: 'Clusters',
+      });
+      expect(within(clusters).getByLabelText('test')).toHaveTextContent(
+        'applying',
+      );
+      expect(
+        within(progress).getByRole('link', { name: 'open payments' }),
+      ).toHaveAttribute('href', '/catalog/default/system/payments');
+
+      // The rollout is pushed, not fetched.
+      act(() =>
+        signals.publish('app-platform:service-status', {
+          application: 'payments',
+          service: 'cache',
+          kind: 'middleware',
+          state: 'running',
+          clusters: [cache.clusters[0]],
+          latestDeployment: {
+            ...record,
+            state: 'succeeded',
+            targets: [{ cluster: 'test', state: 'succeeded' }],
+          },
+        }),
+      );
+      await waitFor(() =>
+        expect(within(clusters).getByTestId('state-test')).toHaveAttribute(
+          'data-state',
+          'running',
+        ),
+      );
+      expect(within(clusters).getByLabelText('test')).toHaveTextContent(
+        'succeeded',
+      );
+      expect(
+        within(progress).getByLabelText('Install state'),
+      ).toHaveTextContent('Install succeeded');
+    });
+
+    it('asks for the application and a valid name before planning', async () => {
+      const { sent } = await render({ [planRoute]: json({ clusters: plan }) });
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Review install plan' }),
+      );
+      expect(
+        await screen.findByText('Choose the application to install into.'),
+      ).toBeVisible();
+      expect(screen.getByText('Enter a name for the instance.')).toBeVisible();
+      expect(sent()).toEqual([]);
+    });
+
+    it("shows the API's refusal and goes back to the form with its values", async () => {
+      await render({
+        [planRoute]: json({ clusters: plan }),
+        [installRoute]: backendError(
+          409,
+          'The name "cache" is already used by service cache of payments',
+        ),
+      });
+      await fillIn();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Review install plan' }),
+      );
+      const planDialog = await screen.findByRole('dialog', {
+        name: /Plan: install/,
+      });
+      await within(planDialog).findByLabelText('Plan summary');
+      await userEvent.click(
+        within(planDialog).getByRole('button', { name: 'Install' }),
+      );
+      expect(await within(planDialog).findByRole('alert')).toHaveTextContent(
+        'The name "cache" is already used by service cache of payments',
+      );
+
+      await userEvent.click(
+        within(planDialog).getByRole('button', { name: 'Cancel' }),
+      );
+      expect(
+        await screen.findByRole('textbox', { name: /Instance name/ }),
+      ).toHaveValue('cache');
+      expect(screen.getByRole('textbox', { name: /Replicas/ })).toHaveValue(
+        '2',
+      );
+    });
   });
 });

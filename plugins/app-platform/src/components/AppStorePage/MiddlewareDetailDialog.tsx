@@ -1,4 +1,8 @@
-import { MiddlewareDefinitionSummary } from '@internal/plugin-app-platform-common';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  MiddlewareDefinitionSummary,
+  MiddlewareInstallResult,
+} from '@internal/plugin-app-platform-common';
 import {
   Box,
   Button,
@@ -9,10 +13,18 @@ import {
   Flex,
   Text,
 } from '@backstage/ui';
-import { ReactNode } from 'react';
+import { ReactNode, useMemo, useState } from 'react';
+import { appPlatformApiRef } from '../../api/appPlatformApiRef';
+import { PlanDialog } from '../ServiceDeployments/PlanDialog';
 import { categoryLabel } from './categoryLabel';
+import {
+  InstallFormValues,
+  InstallRequest,
+  MiddlewareInstallForm,
+} from './MiddlewareInstallForm';
+import { MiddlewareInstallProgress } from './MiddlewareInstallProgress';
 import { MiddlewareParameters } from './MiddlewareParameters';
-import { MiddlewarePreviewForm } from './MiddlewarePreviewForm';
+import { initialValues, parameterFields } from './parameterForm';
 import { MiddlewareSizes } from './MiddlewareSizes';
 import { MiddlewareVersions } from './MiddlewareVersions';
 
@@ -25,12 +37,66 @@ const Section = (props: { title: string; children: ReactNode }) => (
   </Box>
 );
 
-/** One definition: description, versions, sizes, parameters and a preview of an install. */
+type Step =
+  | { kind: 'details' }
+  | { kind: 'plan'; request: InstallRequest }
+  | { kind: 'installed'; result: MiddlewareInstallResult };
+
+/**
+ * One definition: description, versions, sizes, parameters, and the form
+ * that previews an install or installs it into an application through the
+ * plan per cluster. The form keeps its values while the plan is shown, so
+ * a refused install can be corrected.
+ */
 export const MiddlewareDetailDialog = (props: {
   definition: MiddlewareDefinitionSummary;
   onClose: () => void;
 }) => {
   const { definition } = props;
+  const client = useApi(appPlatformApiRef);
+  const fields = useMemo(
+    () => parameterFields(definition.parametersSchema),
+    [definition],
+  );
+  const [form, setForm] = useState<InstallFormValues>(() => ({
+    instance: '',
+    parameters: initialValues(fields),
+  }));
+  const [step, setStep] = useState<Step>({ kind: 'details' });
+
+  if (step.kind === 'plan') {
+    const { application, instance, parameters } = step.request;
+    return (
+      <PlanDialog
+        title={`Plan: install ${definition.title} as ${instance} into ${application}`}
+        confirmLabel="Install"
+        plan={() =>
+          client.planMiddleware(application, instance, {
+            definition: definition.name,
+            parameters,
+          })
+        }
+        confirm={async () => {
+          const result = await client.installMiddleware(application, {
+            name: instance,
+            definition: definition.name,
+            parameters,
+          });
+          setStep({ kind: 'installed', result });
+        }}
+        // Called after a confirmed install too: then the progress stays.
+        onClose={() =>
+          setStep(s => (s.kind === 'plan' ? { kind: 'details' } : s))
+        }
+      />
+    );
+  }
+  if (step.kind === 'installed') {
+    return (
+      <MiddlewareInstallProgress result={step.result} onClose={props.onClose} />
+    );
+  }
+
   return (
     <Dialog
       isOpen
@@ -64,8 +130,14 @@ export const MiddlewareDetailDialog = (props: {
           <Section title="Parameters">
             <MiddlewareParameters schema={definition.parametersSchema} />
           </Section>
-          <Section title="What an install would create">
-            <MiddlewarePreviewForm definition={definition} />
+          <Section title="Install">
+            <MiddlewareInstallForm
+              definition={definition}
+              fields={fields}
+              values={form}
+              onChange={setForm}
+              onReview={request => setStep({ kind: 'plan', request })}
+            />
           </Section>
         </Flex>
       </DialogBody>

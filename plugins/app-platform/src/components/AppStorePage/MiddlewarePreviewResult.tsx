@@ -1,13 +1,7 @@
 import { CodeSnippet } from '@backstage/core-components';
 import { MiddlewarePreview } from '@internal/plugin-app-platform-common';
 import { Box, Flex, Text } from '@backstage/ui';
-
-type EnvVar = MiddlewarePreview['env'][number];
-
-const envSource = (env: EnvVar) =>
-  env.secretKeyRef
-    ? `from Secret ${env.secretKeyRef.name}, key ${env.secretKeyRef.key}`
-    : env.value ?? '';
+import { MiddlewareEnvList } from './MiddlewareEnvList';
 
 /** What an install would create: its objects, a bound service's env vars, the manifests. */
 export const MiddlewarePreviewResult = (props: {
@@ -34,13 +28,7 @@ export const MiddlewarePreviewResult = (props: {
         <Text as="h4" variant="title-x-small" weight="bold">
           Environment of a bound service
         </Text>
-        <ul>
-          {env.map(variable => (
-            <li key={variable.name} aria-label={variable.name}>
-              <code>{variable.name}</code>: {envSource(variable)}
-            </li>
-          ))}
-        </ul>
+        <MiddlewareEnvList env={env} />
       </Box>
       <Box as="section" aria-label="Manifests">
         <Text as="h4" variant="title-x-small" weight="bold">

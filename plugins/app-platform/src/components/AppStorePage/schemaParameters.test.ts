@@ -27,6 +27,7 @@ describe('schemaParameters', () => {
       enumValues: undefined,
       constraints: ['1 to 5'],
       required: false,
+      schema: (redis.parametersSchema as any).properties.replicas,
     });
     expect(byPath.version.enumValues).toEqual(['8.0', '7.4', '7.2']);
     expect(byPath.version.defaultValue).toBe('7.4');

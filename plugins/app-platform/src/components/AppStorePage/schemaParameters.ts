@@ -13,6 +13,8 @@ export type SchemaParameter = {
   /** Human-readable limits: ranges, lengths, patterns, formats. */
   constraints: string[];
   required: boolean;
+  /** The property's own schema, for a form that edits it. */
+  schema: Record<string, unknown>;
 };
 
 type Schema = Record<string, unknown>;
@@ -112,6 +114,7 @@ export function schemaParameters(
         : undefined,
       constraints: constraintsOf(property),
       required: required.includes(name),
+      schema: property,
     };
     return [parameter, ...schemaParameters(property, path, depth + 1)];
   });

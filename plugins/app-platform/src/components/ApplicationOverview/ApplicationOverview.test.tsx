@@ -15,6 +15,8 @@ import {
   json,
   TestSignals,
 } from '../../testing/backendAnswering';
+import { definitionList } from '../AppStorePage/middlewareFixtures';
+import { cache } from '../MiddlewareInstances/middlewareInstanceFixtures';
 import { ApplicationOverview } from './ApplicationOverview';
 
 const entity = {
@@ -108,6 +110,8 @@ const services = [
 
 /** The routes of a healthy backend for the application. */
 const backend = {
+  '/applications/payments/middleware': json({ items: [cache] }),
+  '/middleware/definitions': json(definitionList),
   '/applications/payments': json(application),
   '/applications/payments/status': json(applicationStatus),
   '/applications/payments/services': json({ items: services }),
@@ -183,7 +187,7 @@ describe('ApplicationOverview', () => {
       }),
     );
     await waitFor(() =>
-      expect(screen.getByTestId('state-production')).toHaveAttribute(
+      expect(within(api).getByTestId('state-production')).toHaveAttribute(
         'data-state',
         'running',
       ),
@@ -216,6 +220,52 @@ describe('ApplicationOverview', () => {
       expect(screen.queryByText(/attempt 3/)).not.toBeInTheDocument(),
     );
     expect(requests.length).toBe(before);
+  });
+
+  it('shows its middleware instances beside the services, their status signals apart', async () => {
+    const signals = new TestSignals();
+    const { client, requests } = clientAnswering({
+      ...backend,
+      // Should the status list instances too, the grid leaves them out.
+      '/applications/payments/status': json({
+        ...applicationStatus,
+        services: [
+          ...applicationStatus.services,
+          {
+            application: 'payments',
+            service: 'cache',
+            kind: 'middleware',
+            state: 'running',
+            clusters: [],
+          },
+        ],
+      }),
+    });
+    await render(client, signals);
+    const instance = await screen.findByRole('row', { name: /^cache\b/ });
+    expect(instance).toHaveTextContent('Redis');
+    // One row for the instance: the middleware card's, none in the services grid.
+    const cacheRows = () => screen.getAllByRole('row', { name: /^cache\b/ });
+    expect(cacheRows()).toHaveLength(1);
+    const loads = () =>
+      requests.filter(r => r === 'GET /applications/payments/middleware');
+    expect(loads()).toHaveLength(1);
+
+    // An instance's status is no service: the grid stays; the card reloads.
+    act(() =>
+      signals.publish('app-platform:service-status', {
+        application: 'payments',
+        service: 'cache',
+        kind: 'middleware',
+        state: 'failed',
+        clusters: [],
+      }),
+    );
+    await waitFor(() => expect(loads()).toHaveLength(2));
+    expect(cacheRows()).toHaveLength(1);
+    expect(screen.getByLabelText('Application state')).toHaveTextContent(
+      'deploying',
+    );
   });
 
   it('says what to do when the application has no services yet', async () => {

@@ -27,6 +27,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
 import { useLiveValue } from '../../hooks/useLiveValue';
 import { ClusterHealthStatus } from '../ClustersPage/ClustersPage';
+import { ApplicationMiddlewareCard } from '../MiddlewareInstances';
 import { ApplicationServicesCard } from './ApplicationServicesCard';
 import { NewServiceDialog } from './NewServiceDialog';
 import { useAllowance } from '../common/GuardedButton';
@@ -81,9 +82,9 @@ const columns: TableColumn<Row>[] = [
 type ApplicationSignal = Application | { name: string; deleted: true };
 
 /**
- * An application: its services on every cluster and its namespaces, followed
- * live through signals (an open page makes no requests of its own after the
- * first load), and "New service".
+ * An application: its services and middleware instances on every cluster
+ * and its namespaces, followed live through signals (an open page makes no
+ * requests of its own after the first load), and "New service".
  */
 export const ApplicationOverview = () => {
   const { entity } = useEntity();
@@ -112,7 +113,10 @@ export const ApplicationOverview = () => {
     channel: APP_PLATFORM_SIGNAL_CHANNELS.serviceStatus,
     apply: useCallback(
       (current, message) => {
-        if (message.application !== name) return current;
+        // Middleware instances share the channel; their card follows them.
+        if (message.application !== name || message.kind === 'middleware') {
+          return current;
+        }
         // The grid shows no rollout details: keep the entry as the status API has it.
         const { latestDeployment: _latest, ...service } = message;
         const entry = {
@@ -169,8 +173,11 @@ export const ApplicationOverview = () => {
     };
   });
 
+  const serviceStatuses = statuses.value.services.filter(
+    s => s.kind !== 'middleware',
+  );
   const statusOfNew = created
-    .filter(s => !statuses.value!.services.some(x => x.service === s.name))
+    .filter(s => !serviceStatuses.some(x => x.service === s.name))
     .map(s => ({
       application: name,
       service: s.name,
@@ -184,7 +191,7 @@ export const ApplicationOverview = () => {
           application={name}
           status={{
             ...statuses.value,
-            services: [...statuses.value.services, ...statusOfNew],
+            services: [...serviceStatuses, ...statusOfNew],
           }}
           services={[...(services.value ?? []), ...created]}
           clusters={clusters.map(c => c.name)}
@@ -198,6 +205,12 @@ export const ApplicationOverview = () => {
             onClose={() => setCreating(false)}
           />
         )}
+      </Grid>
+      <Grid item xs={12}>
+        <ApplicationMiddlewareCard
+          application={name}
+          clusters={clusters.map(c => c.name)}
+        />
       </Grid>
       <Grid item xs={12} md={4}>
         <InfoCard title="Application">

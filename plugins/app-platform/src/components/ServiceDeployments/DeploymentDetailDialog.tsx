@@ -1,4 +1,7 @@
-import { DeploymentRecord } from '@internal/plugin-app-platform-common';
+import {
+  DeploymentRecord,
+  isMiddlewareSpec,
+} from '@internal/plugin-app-platform-common';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Progress } from '@backstage/core-components';
 import {
@@ -17,6 +20,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { appPlatformApiRef } from '../../api/appPlatformApiRef';
 import { describeError } from '../../api/describeError';
 import { formatDuration, RelativeTime } from '../common/RelativeTime';
+import { describeMiddlewareSpec } from './describeMiddlewareSpec';
 import { ClusterPlans } from './ObjectChanges';
 
 const TARGET_COLOR: Partial<Record<string, 'danger' | 'success'>> = {
@@ -69,6 +73,9 @@ export const DeploymentDetailDialog = (props: {
               ? `, took ${formatDuration(record.createdAt, record.finishedAt)}`
               : ''}
             {record.description ? ` · “${record.description}”` : ''}
+            {isMiddlewareSpec(record.spec)
+              ? ` · ${describeMiddlewareSpec(record.spec)}`
+              : ''}
             {record.summary ? ` · ${record.summary}` : ''}
           </Text>
           <section aria-label="Clusters">

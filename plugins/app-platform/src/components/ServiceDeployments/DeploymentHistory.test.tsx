@@ -97,6 +97,35 @@ describe('DeploymentHistory', () => {
     );
   });
 
+  it("describes a middleware instance's record by its definition, digest and parameters", async () => {
+    await render({
+      records: [
+        {
+          ...base,
+          service: 'cache',
+          id: 'm1',
+          action: 'deploy',
+          state: 'succeeded',
+          version: 2,
+          spec: {
+            middleware: {
+              definition: 'redis',
+              digest: 'sha256:7f3a9c0b12de4567',
+              parameters: { version: '7.4', replicas: 1 },
+            },
+          },
+          summary: 'parameters version 7.2 → 7.4',
+          createdAt: at(5),
+        },
+      ],
+    });
+    const row = screen.getByRole('row', { name: /^deploy v2\b/ });
+    expect(row).toHaveTextContent(
+      'redis · digest 7f3a9c0b12de · version=7.4, replicas=1 · parameters version 7.2 → 7.4',
+    );
+    expect(within(row).getByRole('button', { name: 'Rollback' })).toBeEnabled();
+  });
+
   it('opens a record, rolls back to one with a spec, and pages', async () => {
     const handlers = await render();
     const first = screen.getByRole('row', { name: /^deploy v1\b/ });

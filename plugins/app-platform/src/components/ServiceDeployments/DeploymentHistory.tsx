@@ -1,4 +1,7 @@
-import { DeploymentRecord } from '@internal/plugin-app-platform-common';
+import {
+  DeploymentRecord,
+  isMiddlewareSpec,
+} from '@internal/plugin-app-platform-common';
 import {
   Button,
   Cell,
@@ -12,6 +15,7 @@ import {
 import { formatDuration, RelativeTime } from '../common/RelativeTime';
 import { StateLabel } from '../common/ServiceStateChip';
 import { Allowance, GuardedButton } from '../common/GuardedButton';
+import { describeMiddlewareSpec } from './describeMiddlewareSpec';
 
 type Row = DeploymentRecord;
 
@@ -44,7 +48,7 @@ const RECORD_STATE_LOOK = {
 } as const;
 
 /**
- * A service's history, newest first: who, when, what changed in one line,
+ * A service's (or middleware instance's) history, newest first: who, when, what changed in one line,
  * result, duration and what a rollback rolled back to. Two records ticked
  * can be compared; each row opens its detail, rolls back to it or, when it
  * succeeded on test, promotes it to production.
@@ -124,6 +128,8 @@ export const DeploymentHistory = (props: {
           }`}
           description={
             [
+              // A middleware record is its definition and parameters, not an image.
+              isMiddlewareSpec(r.spec) ? describeMiddlewareSpec(r.spec) : '',
               r.summary,
               r.rollbackOf ? rollbackTarget(r.rollbackOf, props.records) : '',
               r.promotedFrom

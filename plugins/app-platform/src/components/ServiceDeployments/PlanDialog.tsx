@@ -12,6 +12,7 @@ import {
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { describeError } from '../../api/describeError';
+import { ApiErrorAlert } from '../ApiErrorAlert';
 import { ClusterPlans, summarizePlan } from './ObjectChanges';
 
 /**
@@ -32,7 +33,7 @@ export const PlanDialog = (props: {
 }) => {
   const planned = useAsync(async () => (props.plan ? props.plan() : []), []);
   const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
 
   const onConfirm = async () => {
     setSubmitting(true);
@@ -41,7 +42,7 @@ export const PlanDialog = (props: {
       await props.confirm();
       props.onClose();
     } catch (e) {
-      setError(describeError(e));
+      setError(e);
       setSubmitting(false);
     }
   };
@@ -82,7 +83,7 @@ export const PlanDialog = (props: {
             <ClusterPlans clusters={planned.value} />
           </>
         )}
-        {error && <Alert status="danger" title="Refused" description={error} />}
+        <ApiErrorAlert error={error} />
       </DialogBody>
       <DialogFooter>
         <Button

@@ -588,6 +588,52 @@ describe('ServiceDeploymentsContent', () => {
     expect(screen.getByText('shop/web')).toBeInTheDocument();
   });
 
+  it('shows a middleware instance with its history and rollback, but no service form, stop, delete or CI', async () => {
+    const middlewareRecord = (n: number) =>
+      record(n, {
+        spec: {
+          middleware: {
+            definition: 'redis',
+            digest: 'sha256:9e8d7c6b5a4f3e2d',
+            parameters: { version: n > 1 ? '8.0' : '7.4' },
+          },
+        },
+        summary: n > 1 ? 'parameters version 7.4 → 8.0' : 'install redis',
+      });
+    const { client } = backend({
+      '/applications/shop/services/web': json({
+        ...service,
+        kind: 'middleware',
+      }),
+      '/applications/shop/services/web/status': json({
+        application: 'shop',
+        service: 'web',
+        kind: 'middleware',
+        state: 'running',
+        clusters: running(2),
+        latestDeployment: middlewareRecord(2),
+      }),
+      '/applications/shop/services/web/deployments': json({
+        items: [middlewareRecord(2), middlewareRecord(1)],
+      }),
+    });
+    await render(client);
+    const first = await screen.findByRole('row', { name: /^deploy v1\b/ });
+    expect(first).toHaveTextContent(
+      'redis · digest 9e8d7c6b5a4f · version=7.4 · install redis',
+    );
+    expect(
+      within(first).getByRole('button', { name: 'Rollback' }),
+    ).toBeVisible();
+    expect(
+      screen.getByText(/upgrade or uninstall it from its application/),
+    ).toBeVisible();
+    for (const name of ['Deploy new version', 'Stop', 'Delete']) {
+      expect(screen.queryByRole('button', { name })).toBeNull();
+    }
+    expect(screen.queryByText(/CI/)).toBeNull();
+  });
+
   it('says what is wrong when the service cannot be read', async () => {
     const { client } = backend({
       '/applications/shop/services/web': json(

@@ -4,6 +4,7 @@ import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import {
   APP_PLATFORM_SIGNAL_CHANNELS,
   DeploymentRecord,
+  isMiddlewareSpec,
   serviceDeletePermission,
   serviceDeployPermission,
   serviceRollbackPermission,
@@ -228,9 +229,14 @@ export const ServiceDeploymentsContent = () => {
       }
     : { allowed: true };
   const both = (a: Allowance, b: Allowance): Allowance => (a.allowed ? b : a);
-  const currentSpec =
+  const newestSpec =
     history?.items.find(r => r.spec && r.action !== 'delete')?.spec ??
     latest?.spec;
+  // A middleware instance has records, history and rollback like a service,
+  // but changes through the middleware routes: no form, stop, delete or CI.
+  const middleware =
+    service.value.kind === 'middleware' || isMiddlewareSpec(newestSpec);
+  const currentSpec = isMiddlewareSpec(newestSpec) ? undefined : newestSpec;
   const selectedRecords = selected
     .map(id => history?.items.find(r => r.id === id))
     .filter((r): r is DeploymentRecord => Boolean(r));
@@ -260,35 +266,42 @@ export const ServiceDeploymentsContent = () => {
                 </Text>
               )}
             </Flex>
-            <Flex gap="2">
-              <GuardedButton
-                label="Deploy new version"
-                variant="primary"
-                allowance={both(deploy, busy)}
-                onPress={() => setDialog({ kind: 'deploy' })}
-              />
-              {desired === 'stopped' ? (
+            {middleware ? (
+              <Text variant="body-small" color="secondary">
+                A middleware instance: upgrade or uninstall it from its
+                application’s Middleware card
+              </Text>
+            ) : (
+              <Flex gap="2">
                 <GuardedButton
-                  label="Start"
+                  label="Deploy new version"
+                  variant="primary"
                   allowance={both(deploy, busy)}
-                  onPress={() => setRunning(true)}
+                  onPress={() => setDialog({ kind: 'deploy' })}
                 />
-              ) : (
+                {desired === 'stopped' ? (
+                  <GuardedButton
+                    label="Start"
+                    allowance={both(deploy, busy)}
+                    onPress={() => setRunning(true)}
+                  />
+                ) : (
+                  <GuardedButton
+                    label="Stop"
+                    allowance={both(deploy, busy)}
+                    isDisabled={!latest}
+                    onPress={() => setRunning(false)}
+                  />
+                )}
                 <GuardedButton
-                  label="Stop"
-                  allowance={both(deploy, busy)}
-                  isDisabled={!latest}
-                  onPress={() => setRunning(false)}
+                  label="Delete"
+                  destructive
+                  allowance={remove}
+                  isDisabled={desired === 'deleting'}
+                  onPress={() => setDialog({ kind: 'delete' })}
                 />
-              )}
-              <GuardedButton
-                label="Delete"
-                destructive
-                allowance={remove}
-                isDisabled={desired === 'deleting'}
-                onPress={() => setDialog({ kind: 'delete' })}
-              />
-            </Flex>
+              </Flex>
+            )}
           </Flex>
         </CardHeader>
         <CardBody>
@@ -363,7 +376,9 @@ export const ServiceDeploymentsContent = () => {
         </CardBody>
       </Card>
 
-      <CiSettingsCard application={application} service={name} />
+      {!middleware && (
+        <CiSettingsCard application={application} service={name} />
+      )}
 
       {dialog?.kind === 'deploy' && (
         <DeployDialog

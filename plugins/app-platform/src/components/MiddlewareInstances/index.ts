@@ -1,0 +1,1 @@
+export { ApplicationMiddlewareCard } from './ApplicationMiddlewareCard';
