@@ -129,6 +129,8 @@ export type MiddlewareInstance = {
   /** The version (record spec) the clusters should run. */
   currentVersion?: number;
   desiredState: 'running' | 'deleting';
+  /** The id of its record in flight (install, upgrade, rollback, uninstall), if any. */
+  inFlight?: string;
   /** From the watch caches, like a service's. */
   state: ApplicationState;
   clusters: ServiceClusterStatus[];

@@ -21,6 +21,31 @@ export function checkResourceName(name: unknown): string | undefined {
 }
 
 /**
+ * The longest middleware instance name: definitions name objects
+ * `<instance>-headless` and the like, which must stay valid names.
+ *
+ * @public
+ */
+export const MAX_MIDDLEWARE_INSTANCE_NAME_LENGTH = 40;
+
+/**
+ * Why a name cannot name a middleware instance, or undefined when it can: an
+ * RFC 1123 label that starts with a letter, of at most 40 characters.
+ *
+ * @public
+ */
+export function checkMiddlewareInstanceName(name: unknown): string | undefined {
+  const problem = checkResourceName(name);
+  if (problem) return problem;
+  const text = name as string;
+  if (text.length > MAX_MIDDLEWARE_INSTANCE_NAME_LENGTH) {
+    return `must be at most ${MAX_MIDDLEWARE_INSTANCE_NAME_LENGTH} characters (has ${text.length})`;
+  }
+  if (!/^[a-z]/.test(text)) return 'must start with a letter';
+  return undefined;
+}
+
+/**
  * Namespace names no application may take: Kubernetes' and OpenShift's own.
  * A trailing `*` matches any rest of the name.
  *

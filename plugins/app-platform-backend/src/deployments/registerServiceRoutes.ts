@@ -14,7 +14,7 @@ import {
 } from '@internal/plugin-app-platform-common';
 import { ApplicationService } from '../applications/ApplicationService';
 import { ApplicationTemplates } from '../services/ApplicationTemplates';
-import { applicationFilter } from '../permissions/applicationFilter';
+import { readableApplications } from '../permissions/applicationFilter';
 import { ResourceGuards } from '../permissions/createResourceGuards';
 import { AppPlatformRouter } from '../router';
 import { DeployService } from './DeployService';
@@ -88,14 +88,11 @@ export function registerServiceRoutes(options: {
         allow: ['user', 'service'],
       });
       // Only the services of applications the caller may read.
-      const [decision] = await permissions.authorizeConditional(
-        [{ permission: applicationReadPermission }],
-        { credentials },
-      );
-      const filter = applicationFilter(decision);
-      const readable = filter
-        ? (await applications.list(filter)).map(a => a.name)
-        : undefined;
+      const readable = await readableApplications({
+        permissions,
+        credentials,
+        list: filter => applications.list(filter),
+      });
       res.json({ items: await deployments.listServicesOf(readable) });
     });
 

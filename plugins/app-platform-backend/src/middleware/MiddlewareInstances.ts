@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  checkMiddlewareInstanceName,
   ClusterPlan,
   DeploymentRecord,
   isMiddlewareSpec,
@@ -35,8 +36,6 @@ import {
   restorePasswords,
   takePasswords,
 } from './resolveMiddlewareParameters';
-
-const INSTANCE_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
 /**
  * Middleware instances: a definition installed into an application. An
@@ -351,6 +350,7 @@ export class MiddlewareInstances {
       ) as MiddlewareParameters,
       currentVersion: row.currentVersion,
       desiredState: row.desiredState === 'deleting' ? 'deleting' : 'running',
+      ...(status.inFlight ? { inFlight: status.inFlight } : {}),
       state: status.state,
       clusters: status.clusters,
       connection: env,
@@ -396,11 +396,8 @@ export class MiddlewareInstances {
     if (app.deletionRequestedAt) {
       throw new ConflictError(`Application "${application}" is being deleted`);
     }
-    if (typeof name !== 'string' || !INSTANCE_NAME.test(name)) {
-      throw new InputError(
-        'name: must be a DNS-1123 label of at most 40 characters starting with a letter',
-      );
-    }
+    const problem = checkMiddlewareInstanceName(name);
+    if (problem) throw new InputError(`name ${problem}`);
     if (await this.services.get(application, name)) {
       throw new ConflictError(
         `Application "${application}" already has a service or middleware instance named "${name}"`,

@@ -20,6 +20,7 @@ import {
 } from '../__testUtils__/startTestPlatform';
 import { waitFor } from '../__testUtils__/waitFor';
 import { SHIPPED_LOCATION } from './__testUtils__/shippedDefinitions';
+import { writeDefinition } from './__testUtils__/writeDefinition';
 
 jest.setTimeout(300_000);
 
@@ -53,6 +54,15 @@ describe('middleware instances', () => {
       const location = await fs.mkdtemp(
         path.join(os.tmpdir(), 'middleware-instances-'),
       );
+      // And a definition that renders a ClusterRole besides its Service.
+      writeDefinition(location, 'evil', {
+        'templates/role.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: \${{ instance.name }}
+rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]
+`,
+      });
       await fs.cp(
         path.join(SHIPPED_LOCATION, 'redis'),
         path.join(location, 'redis'),
@@ -138,6 +148,26 @@ describe('middleware instances', () => {
             message: res.body.error?.message,
           }).toEqual({ status: 400, message: expect.stringMatching(field) });
         }
+        // A malicious definition is refused before anything is written or applied.
+        for (const [route, body] of [
+          ['middleware', { name: 'box', definition: 'evil' }],
+          ['middleware/box/plan', { definition: 'evil' }],
+        ] as const) {
+          const res = await call(ALICE, 'post', `${APP}/${route}`, body);
+          expect({
+            status: res.status,
+            message: res.body.error?.message,
+          }).toEqual({
+            status: 400,
+            message: expect.stringMatching(
+              /templates\/role\.yaml: ClusterRole\/box: ClusterRole is cluster-scoped/,
+            ),
+          });
+        }
+        const services = await kube.core.listNamespacedService({
+          namespace: 'shop',
+        });
+        expect(services.items).toEqual([]);
         expect(await knex('services').pluck('name')).toEqual([]);
         expect(await knex('deployments').pluck('id')).toEqual([]);
 
@@ -178,6 +208,7 @@ describe('middleware instances', () => {
         expect(installed.status).toBe(201);
         expect(installed.body.instance).toMatchObject({
           name: 'cache',
+          inFlight: installed.body.deployment.id,
           definition: 'redis',
           updateAvailable: false,
           parameters: { password: '<redacted>' },
@@ -216,9 +247,12 @@ describe('middleware instances', () => {
           await knex('audit_events').select('details'),
         ]);
         expect(stored).not.toContain(password);
-        expect(
-          (await call(ALICE, 'get', `${APP}/middleware/cache`)).body,
-        ).toMatchObject({ state: 'running', middlewareVersion: '7.4' });
+        const running = await call(ALICE, 'get', `${APP}/middleware/cache`);
+        expect(running.body).toMatchObject({
+          state: 'running',
+          middlewareVersion: '7.4',
+        });
+        expect(running.body.inFlight).toBeUndefined();
         expect(responses.join('\n')).not.toContain(password);
         // Its records are a service's; the services list stays services only.
         expect(

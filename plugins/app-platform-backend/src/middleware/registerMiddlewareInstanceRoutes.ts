@@ -12,7 +12,7 @@ import {
   serviceDeployPermission,
 } from '@internal/plugin-app-platform-common';
 import { ApplicationService } from '../applications/ApplicationService';
-import { applicationFilter } from '../permissions/applicationFilter';
+import { readableApplications } from '../permissions/applicationFilter';
 import { ResourceGuards } from '../permissions/createResourceGuards';
 import { AppPlatformRouter } from '../router';
 import { MiddlewareInstances } from './MiddlewareInstances';
@@ -41,14 +41,11 @@ export function registerMiddlewareInstanceRoutes(options: {
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
-      const [decision] = await permissions.authorizeConditional(
-        [{ permission: applicationReadPermission }],
-        { credentials },
-      );
-      const filter = applicationFilter(decision);
-      const readable = filter
-        ? (await applications.list(filter)).map(a => a.name)
-        : undefined;
+      const readable = await readableApplications({
+        permissions,
+        credentials,
+        list: filter => applications.list(filter),
+      });
       res.json({ items: await instances.list(readable) });
     });
 

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   APP_PLATFORM_ANNOTATIONS,
   APP_PLATFORM_LABELS,
+  checkMiddlewareInstanceName,
 } from '@internal/plugin-app-platform-common';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -13,7 +14,6 @@ import {
   TemplateRenderer,
 } from 'nunjitsu';
 import { parseAllDocuments } from 'yaml';
-import { isDnsLabel } from '../services/validateVersionSpec';
 import {
   RenderedObject,
   renderedObjectKey,
@@ -277,14 +277,9 @@ export function renderMiddleware(
 ): RenderedMiddleware {
   const { definition, instance, namespace, installationId } = input;
   const where = `middleware definition "${definition.name}"`;
-  if (
-    !isDnsLabel(instance) ||
-    !/^[a-z]/.test(instance) ||
-    instance.length > 40
-  ) {
-    throw new InputError(
-      `instance name "${instance}": must be a DNS-1123 label of at most 40 characters starting with a letter`,
-    );
+  const nameProblem = checkMiddlewareInstanceName(instance);
+  if (nameProblem) {
+    throw new InputError(`instance name "${instance}" ${nameProblem}`);
   }
   const parameters = checkResolvedParameters(definition, input.parameters);
   const version = String(parameters.version);

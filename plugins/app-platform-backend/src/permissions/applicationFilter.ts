@@ -15,6 +15,11 @@ import {
   OwnerQuery,
 } from '@internal/plugin-app-platform-node';
 import { Knex } from 'knex';
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { applicationReadPermission } from '@internal/plugin-app-platform-common';
 
 /** A where clause on the `applications` table. */
 export type ApplicationQueryFilter = (query: Knex.QueryBuilder) => void;
@@ -86,4 +91,22 @@ export function applicationFilter(
     return toWhere(transform(decision.conditions));
   }
   return nothing;
+}
+
+/**
+ * The names of the applications the caller may read, or `undefined` when it
+ * may read them all: what a listing of things inside applications (services,
+ * middleware instances) filters by.
+ */
+export async function readableApplications(options: {
+  permissions: PermissionsService;
+  credentials: BackstageCredentials;
+  list: (filter: ApplicationQueryFilter) => Promise<Array<{ name: string }>>;
+}): Promise<string[] | undefined> {
+  const [decision] = await options.permissions.authorizeConditional(
+    [{ permission: applicationReadPermission }],
+    { credentials: options.credentials },
+  );
+  const filter = applicationFilter(decision);
+  return filter ? (await options.list(filter)).map(a => a.name) : undefined;
 }

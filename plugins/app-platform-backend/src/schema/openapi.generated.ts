@@ -1327,6 +1327,10 @@ export const spec = {
               "deleting"
             ]
           },
+          "inFlight": {
+            "type": "string",
+            "maxLength": 36
+          },
           "state": {
             "type": "string",
             "maxLength": 16
