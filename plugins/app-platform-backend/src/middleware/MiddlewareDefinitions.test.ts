@@ -120,6 +120,22 @@ it.each([
     /parameters\.yaml: not a valid parameter schema: strict mode: unknown keyword: "defualt"/,
   ],
   [
+    'has a password in an array',
+    {
+      'parameters.yaml':
+        'type: object\nproperties: { users: { type: array, items: { type: string, format: password } } }\n',
+    },
+    /a password \(format: password\) must be a string property reached through properties only; 1 is elsewhere/,
+  ],
+  [
+    'has a password in an object without a default',
+    {
+      'parameters.yaml':
+        'type: object\nproperties: { auth: { type: object, properties: { secret: { type: string, format: password } } } }\n',
+    },
+    /the password auth\.secret is inside "auth", which needs a default/,
+  ],
+  [
     'has no templates',
     { 'templates/service.yaml': undefined },
     /no templates\/\*\.yaml/,

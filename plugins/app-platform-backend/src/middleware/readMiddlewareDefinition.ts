@@ -12,7 +12,10 @@ import {
   MiddlewareTemplateFile,
 } from './MiddlewareDefinition';
 import { parameterErrors } from './parameterErrors';
-import { createParametersAjv } from './resolveMiddlewareParameters';
+import {
+  createParametersAjv,
+  passwordParameters,
+} from './resolveMiddlewareParameters';
 
 /** Bounds on what a definition folder may hold, checked before parsing. */
 export const DEFINITION_LIMITS = {
@@ -255,6 +258,53 @@ function icon(files: Map<string, Buffer>, value: string, where: string) {
  * their values come from `versions` and `sizes`), unknown parameters
  * refused, and checked by compiling it.
  */
+/** Every `format: password` anywhere in a schema, by where it is. */
+function passwordsAnywhere(node: unknown, at: string): string[] {
+  if (Array.isArray(node)) {
+    return node.flatMap((item, i) => passwordsAnywhere(item, `${at}[${i}]`));
+  }
+  if (!isObject(node)) return [];
+  return [
+    ...(node.format === 'password' ? [at] : []),
+    ...Object.entries(node).flatMap(([key, value]) =>
+      passwordsAnywhere(value, at ? `${at}.${key}` : key),
+    ),
+  ];
+}
+
+/**
+ * Passwords are generated, left out of records and encrypted by their
+ * dotted path, so each must be a string property reached through
+ * `properties` alone (not in an array, `additionalProperties` or a
+ * combinator), inside objects that default to `{}` so there is always one
+ * to put a generated password in.
+ */
+function checkPasswordPlacement(schema: Json, where: string) {
+  const handled = passwordParameters(schema);
+  const all = passwordsAnywhere(schema, '');
+  if (all.length !== handled.length) {
+    throw new InputError(
+      `${where}: parameters.yaml: a password (format: password) must be a string property reached through properties only; ${
+        all.length - handled.length
+      } is elsewhere (an array, additionalProperties or a combinator), where it could not be kept secret`,
+    );
+  }
+  for (const path of handled) {
+    const keys = path.split('.');
+    let node: unknown = schema;
+    for (const key of keys.slice(0, -1)) {
+      node = (node as Json).properties
+        ? ((node as Json).properties as Json)[key]
+        : undefined;
+      if (!isObject(node) || !isObject(node.default)) {
+        throw new InputError(
+          `${where}: parameters.yaml: the password ${path} is inside "${key}", which needs a default (e.g. default: {}) so a password can always be generated`,
+        );
+      }
+    }
+  }
+}
+
 function parametersSchema(
   files: Map<string, Buffer>,
   metadata: { versions: string[]; defaultVersion: string },
@@ -301,6 +351,7 @@ function parametersSchema(
       ...properties,
     },
   };
+  checkPasswordPlacement(schema, where);
   try {
     createParametersAjv().compile(schema);
   } catch (error) {

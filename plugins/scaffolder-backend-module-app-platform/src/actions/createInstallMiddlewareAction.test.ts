@@ -4,6 +4,7 @@ import {
   ADMIN,
   ALICE,
   apiClient,
+  as,
   BOB,
   Call,
   kubeFor,
@@ -20,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { checkpoints, contextOf } from '../__testUtils__/actionContexts';
+import { startTestScaffolder } from '../__testUtils__/startTestScaffolder';
 import { createInstallMiddlewareAction } from './createInstallMiddlewareAction';
 import { createPlatformAccess } from './platformAccess';
 
@@ -52,18 +54,60 @@ async function brokenDefinitionLocation() {
   return location;
 }
 
-/** The definition's JSON Schema back from a template's form: without the form's hints, passwords with their format. */
-function schemaOfForm(form: unknown): unknown {
-  if (Array.isArray(form)) return form.map(schemaOfForm);
+type Schema = Record<string, any>;
+
+/** A form's schema without the form's hints. */
+function withoutFormHints(form: unknown): unknown {
+  if (Array.isArray(form)) return form.map(withoutFormHints);
   if (typeof form !== 'object' || form === null) return form;
-  const entries = Object.entries(form).filter(
-    ([key]) => !key.startsWith('ui:'),
+  return Object.fromEntries(
+    Object.entries(form)
+      .filter(([key]) => !key.startsWith('ui:'))
+      .map(([key, value]) => [key, withoutFormHints(value)]),
   );
-  const schema = Object.fromEntries(
-    entries.map(([key, value]) => [key, schemaOfForm(value)]),
-  );
-  const widget = (form as Record<string, unknown>)['ui:widget'];
-  return widget === 'password' ? { ...schema, format: 'password' } : schema;
+}
+
+/**
+ * The definition's parameter schema back from a Software Template: the
+ * second step's properties without the form's hints, and each Secret field
+ * a password again (`format: password`; an optional one's length pattern
+ * back as minLength) where the step input passes `${{ secrets.<field> }}`
+ * (a hoisted one back in its object, its title without the object's).
+ */
+function schemaOfTemplate(template: Schema) {
+  const form = template.spec.parameters[1];
+  const properties = withoutFormHints(form.properties) as Schema;
+  const required: string[] = [...(form.required ?? [])];
+  const restore = (input: unknown, at: string[]) => {
+    if (typeof input === 'object' && input !== null) {
+      for (const [key, value] of Object.entries(input)) {
+        restore(value, [...at, key]);
+      }
+      return;
+    }
+    const field = String(input).match(/^\$\{\{ secrets\.(\w+) \}\}$/)?.[1];
+    if (!field) return;
+    expect(form.properties[field]['ui:field']).toBe('Secret');
+    const { pattern, errorMessage, ...password } = properties[field];
+    const minLength = String(pattern).match(/^\^\(\.\{(\d+),\}\)\?\$$/)?.[1];
+    delete properties[field];
+    let parent: Schema = { properties, required };
+    for (const key of at.slice(0, -1)) parent = parent.properties[key];
+    parent.properties[at[at.length - 1]] = {
+      ...password,
+      ...(at.length > 1
+        ? { title: password.title.replace(/ \(.*\)$/, '') }
+        : {}),
+      format: 'password',
+      ...(minLength ? { minLength: Number(minLength) } : {}),
+    };
+    if (at.length > 1 && required.includes(field)) {
+      required.splice(required.indexOf(field), 1);
+      parent.required = [...(parent.required ?? []), at[at.length - 1]];
+    }
+  };
+  restore(template.spec.steps[0].input.parameters, []);
+  return { properties, required: required.length ? required : undefined };
 }
 
 describe('app-platform:middleware:install against the App Platform', () => {
@@ -72,6 +116,7 @@ describe('app-platform:middleware:install against the App Platform', () => {
   let sandboxes: Awaited<ReturnType<typeof startSandboxes>>;
   let platform: Awaited<ReturnType<typeof startTestPlatform>>;
   let call: Call;
+  let platformBaseUrl: string;
   let action: ReturnType<typeof createInstallMiddlewareAction>;
   const count = async (table: string) =>
     Number((await knex(table).count({ n: '*' }))[0].n);
@@ -89,6 +134,7 @@ describe('app-platform:middleware:install against the App Platform', () => {
       },
     });
     const port = (platform.server.address() as AddressInfo).port;
+    platformBaseUrl = `http://localhost:${port}/api/app-platform`;
     call = apiClient(platform.server, []);
     const access = createPlatformAccess({
       auth: mockServices.auth({ pluginId: 'scaffolder' }),
@@ -359,6 +405,95 @@ describe('app-platform:middleware:install against the App Platform', () => {
     );
   });
 
+  it('installs from a committed template through the scaffolder: a password typed in its Secret field reaches the instance and neither the task nor its log; one left empty or cleared is generated', async () => {
+    const template = parse(
+      await fs.readFile(
+        path.join(repoRoot, 'templates/software/middleware/redis.yaml'),
+        'utf8',
+      ),
+    );
+    const scaffolder = await startTestScaffolder({
+      platformBaseUrl,
+      templates: [template],
+    });
+    const scaffolderUrl = `http://localhost:${
+      (scaffolder.server.address() as AddressInfo).port
+    }/api/scaffolder/v2/tasks`;
+    const headers = {
+      authorization: as(ALICE),
+      'content-type': 'application/json',
+    };
+    /** What the portal sends when the form is submitted: the Secret field's mask in the values, what was typed in the secrets. */
+    const run = async (name: string, secrets: Record<string, string>) => {
+      const created = await fetch(scaffolderUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          templateRef: 'template:default/app-platform-install-redis',
+          values: {
+            application: 'shop',
+            name,
+            ...(secrets.password !== undefined
+              ? { password: '*'.repeat(secrets.password.length) }
+              : {}),
+          },
+          secrets,
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = await created.json();
+      const task = await waitFor(async () => {
+        const body = await (
+          await fetch(`${scaffolderUrl}/${id}`, { headers })
+        ).json();
+        return ['completed', 'failed'].includes(body.status) ? body : undefined;
+      }, `task ${name}`);
+      const events = await (
+        await fetch(`${scaffolderUrl}/${id}/events`, { headers })
+      ).json();
+      const log = events.map((e: any) => e.body.message).filter(Boolean);
+      expect({ name, status: task.status, log }).toEqual({
+        name,
+        status: 'completed',
+        log: expect.arrayContaining([
+          expect.stringContaining(`shop/${name} runs Redis 7.4;`),
+        ]),
+      });
+      const secret = await kubeFor(sandboxes.alpha).core.readNamespacedSecret({
+        namespace: 'shop',
+        name,
+      });
+      return {
+        task,
+        events,
+        password: Buffer.from(secret.data?.password ?? '', 'base64').toString(),
+      };
+    };
+
+    try {
+      const typed = 'typed-in-the-form-7Qx';
+      const withPassword = await run('kv-typed', { password: typed });
+      expect(withPassword.password).toBe(typed);
+      expect(withPassword.task.spec.parameters.password).toBe(
+        '*'.repeat(typed.length),
+      );
+      expect(
+        JSON.stringify([withPassword.task, withPassword.events]),
+      ).not.toContain(typed);
+
+      for (const [name, secrets] of [
+        ['kv-none', {}],
+        ['kv-cleared', { password: '' }],
+      ] as const) {
+        expect((await run(name, secrets)).password).toMatch(
+          /^[A-Za-z0-9]{24}$/,
+        );
+      }
+    } finally {
+      await scaffolder.stop();
+    }
+  });
+
   it("asks in each committed Software Template for the definition's parameters, as the platform checks them", async () => {
     const res = await call(ALICE, 'get', '/middleware/definitions');
     const shipped = (
@@ -378,11 +513,9 @@ describe('app-platform:middleware:install against the App Platform', () => {
           'utf8',
         ),
       );
-      const form = template.spec.parameters[1];
       expect({
         definition: definition.name,
-        properties: schemaOfForm(form.properties),
-        required: form.required,
+        ...schemaOfTemplate(template),
       }).toEqual({
         definition: definition.name,
         properties: definition.parametersSchema.properties,

@@ -3,6 +3,7 @@ import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  checkMiddlewareInstanceName,
   checkResourceName,
   MiddlewareInstance,
   MiddlewareParameters,
@@ -10,25 +11,13 @@ import {
 } from '@internal/plugin-app-platform-common';
 import { followDeployment } from './deployAndFollow';
 import { differingParameters } from './differingParameters';
+import { parametersGiven } from './parametersGiven';
 import {
   PlatformAccess,
   PlatformAccessFactory,
   statusOf,
   withPlatformReasons,
 } from './platformAccess';
-
-/** The renderer names objects `<instance>-headless` and the like: the instance name leaves room for that. */
-const MAX_INSTANCE_NAME_LENGTH = 40;
-
-function instanceNameProblem(name: string): string | undefined {
-  if (name.length > MAX_INSTANCE_NAME_LENGTH) {
-    return `must be at most ${MAX_INSTANCE_NAME_LENGTH} characters (has ${name.length})`;
-  }
-  return (
-    checkResourceName(name) ??
-    (/^[a-z]/.test(name) ? undefined : 'must start with a letter')
-  );
-}
 
 /** Links a finished task shows: the instance's catalog Resource and its application's page. */
 function instanceLinks(application: string, instance: string) {
@@ -126,7 +115,7 @@ export function createInstallMiddlewareAction(options: {
             .record(z.string(), z.any())
             .default({})
             .describe(
-              "The definition's parameters; defaults fill the rest and passwords left out are generated",
+              "The definition's parameters; defaults fill the rest and passwords left out are generated. Empty values ('' or none, e.g. an unset secret) count as left out",
             ),
         clusters: z =>
           z
@@ -157,10 +146,12 @@ export function createInstallMiddlewareAction(options: {
     async handler(ctx) {
       return withPlatformReasons(async () => {
         const { application, name, definition } = ctx.input;
-        const parameters = ctx.input.parameters as MiddlewareParameters;
+        const parameters = parametersGiven(
+          ctx.input.parameters,
+        ) as MiddlewareParameters;
         for (const [field, value, problem] of [
           ['application', application, checkResourceName(application)],
-          ['name', name, instanceNameProblem(name)],
+          ['name', name, checkMiddlewareInstanceName(name)],
         ]) {
           if (problem) throw new InputError(`${field} "${value}" ${problem}`);
         }

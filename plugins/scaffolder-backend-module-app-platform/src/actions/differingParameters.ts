@@ -1,7 +1,8 @@
 /** How the platform shows a password parameter: its value is never read back. */
 const REDACTED = '<redacted>';
 
-const isMapping = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object (not an array or null). */
+export const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** JSON equality regardless of key order (the platform may store keys in another order). */

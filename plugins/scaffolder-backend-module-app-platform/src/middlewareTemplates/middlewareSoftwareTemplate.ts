@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { middlewareEnvName } from '@internal/plugin-app-platform-common';
 import { Document, isScalar, visit } from 'yaml';
+import { middlewareParametersForm } from './middlewareParametersForm';
 
 type JsonSchema = Record<string, unknown>;
 type Resources = { cpu?: string | number; memory?: string };
@@ -54,39 +55,14 @@ function sizesHelp(sizes: MiddlewareDefinitionSource['definition']['sizes']) {
 }
 
 /**
- * A definition's parameter schema as a form: a `format: password` string
- * becomes a masked field that may stay empty (the platform generates the
- * password), everything else is the definition's own JSON Schema, so the
- * form checks what the platform checks.
- */
-function formSchema(schema: JsonSchema): JsonSchema {
-  const form: JsonSchema = { ...schema };
-  if (form.format === 'password') {
-    delete form.format;
-    form['ui:widget'] = 'password';
-    form['ui:help'] =
-      "Leave it empty to have one generated; it is kept in the instance's Secret.";
-    form['ui:backstage'] = { review: { mask: '********' } };
-  }
-  if (isSchema(schema.properties)) {
-    form.properties = Object.fromEntries(
-      Object.entries(schema.properties).map(([key, value]) => [
-        key,
-        isSchema(value) ? formSchema(value) : value,
-      ]),
-    );
-  }
-  if (isSchema(schema.items)) form.items = formSchema(schema.items);
-  return form;
-}
-
-/**
  * The Software Template that installs one middleware definition: step 1
  * asks where (application, instance name, clusters), step 2 the
  * definition's parameters as a form built from its JSON Schema (`version`
- * and `size` first, as the platform adds them); its step is
+ * and `size` first, as the platform adds them; passwords as Secret fields,
+ * see `middlewareParametersForm`); its step is
  * `app-platform:middleware:install`. Throws InputError when a parameter's
- * name is one of the first step's.
+ * name is one of the first step's, or a password cannot be asked for
+ * without showing it.
  */
 export function middlewareSoftwareTemplate(source: MiddlewareDefinitionSource) {
   const { definition } = source;
@@ -104,24 +80,29 @@ export function middlewareSoftwareTemplate(source: MiddlewareDefinitionSource) {
       )} cannot be a parameter's name in a Software Template`,
     );
   }
-  // `version` and `size` as the platform adds them to the definition's schema.
-  const settings: JsonSchema = {
-    version: {
-      title: 'Version',
-      type: 'string',
-      enum: definition.versions,
-      default: definition.defaultVersion,
+  const form = middlewareParametersForm({
+    where: `middleware definition "${definition.name}": parameters.yaml`,
+    // `version` and `size` as the platform adds them to the definition's schema.
+    added: {
+      version: {
+        title: 'Version',
+        type: 'string',
+        enum: definition.versions,
+        default: definition.defaultVersion,
+      },
+      size: {
+        title: 'Size',
+        description: 'CPU and memory of each replica.',
+        type: 'string',
+        enum: SIZES,
+        default: 'small',
+        'ui:help': sizesHelp(definition.sizes),
+      },
     },
-    size: {
-      title: 'Size',
-      description: 'CPU and memory of each replica.',
-      type: 'string',
-      enum: SIZES,
-      default: 'small',
-      'ui:help': sizesHelp(definition.sizes),
-    },
-    ...(formSchema({ properties: ownProperties }).properties as JsonSchema),
-  };
+    properties: ownProperties,
+    required: Array.isArray(own.required) ? own.required : [],
+    taken: INSTANCE_FIELDS,
+  });
 
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -173,10 +154,8 @@ export function middlewareSoftwareTemplate(source: MiddlewareDefinitionSource) {
         },
         {
           title: `${definition.title} settings`,
-          ...(Array.isArray(own.required) && own.required.length
-            ? { required: own.required }
-            : {}),
-          properties: settings,
+          ...(form.required.length ? { required: form.required } : {}),
+          properties: form.properties,
         },
       ],
       steps: [
@@ -188,13 +167,9 @@ export function middlewareSoftwareTemplate(source: MiddlewareDefinitionSource) {
             application: '${{ parameters.application }}',
             name: '${{ parameters.name }}',
             definition: definition.name,
-            // A parameter left empty renders as nothing: the platform's default applies.
-            parameters: Object.fromEntries(
-              Object.keys(settings).map(key => [
-                key,
-                `\${{ parameters.${key} }}`,
-              ]),
-            ),
+            // A parameter left empty renders as nothing (an empty secret as
+            // '', which the action leaves out): the platform's default applies.
+            parameters: form.input,
             clusters: '${{ parameters.clusters or [] }}',
             wait: true,
           },
