@@ -19,6 +19,7 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { metrics } from '@opentelemetry/api';
+import { toClientModel } from './toClientModel';
 
 /** Everything needed to talk to one cluster. Holds the token: never log it. */
 export type ClusterConnection = {
@@ -201,6 +202,25 @@ class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     private readonly discovery: Discovery,
   ) {
     super(configuration);
+  }
+
+  // Plain objects, named as client-node's models name their fields.
+  override create<T extends KubernetesObject | KubernetesObject>(
+    ...[spec, ...rest]: Parameters<KubernetesObjectApi['create']>
+  ) {
+    return super.create<T>(toClientModel(spec) as T, ...rest);
+  }
+
+  override patch<T extends KubernetesObject | KubernetesObject>(
+    ...[spec, ...rest]: Parameters<KubernetesObjectApi['patch']>
+  ) {
+    return super.patch<T>(toClientModel(spec) as T, ...rest);
+  }
+
+  override replace<T extends KubernetesObject | KubernetesObject>(
+    ...[spec, ...rest]: Parameters<KubernetesObjectApi['replace']>
+  ) {
+    return super.replace<T>(toClientModel(spec) as T, ...rest);
   }
 
   protected override async resource(

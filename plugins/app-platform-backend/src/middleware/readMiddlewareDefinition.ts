@@ -289,8 +289,8 @@ function checkPasswordPlacement(schema: Json, where: string) {
       } is elsewhere (an array, additionalProperties or a combinator), where it could not be kept secret`,
     );
   }
-  for (const path of handled) {
-    const keys = path.split('.');
+  for (const dotted of handled) {
+    const keys = dotted.split('.');
     let node: unknown = schema;
     for (const key of keys.slice(0, -1)) {
       node = (node as Json).properties
@@ -298,7 +298,7 @@ function checkPasswordPlacement(schema: Json, where: string) {
         : undefined;
       if (!isObject(node) || !isObject(node.default)) {
         throw new InputError(
-          `${where}: parameters.yaml: the password ${path} is inside "${key}", which needs a default (e.g. default: {}) so a password can always be generated`,
+          `${where}: parameters.yaml: the password ${dotted} is inside "${key}", which needs a default (e.g. default: {}) so a password can always be generated`,
         );
       }
     }
