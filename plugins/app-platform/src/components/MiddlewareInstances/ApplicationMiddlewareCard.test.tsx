@@ -143,7 +143,14 @@ describe('ApplicationMiddlewareCard', () => {
     await render(
       backend({
         [instancesRoute]: json({
-          items: [{ ...cache, state: 'deploying' }, ordersDb],
+          items: [
+            {
+              ...cache,
+              state: 'deploying',
+              inFlight: '0a1b2c3d-0000-4000-8000-000000000007',
+            },
+            ordersDb,
+          ],
         }),
       }).client,
     );
@@ -153,7 +160,7 @@ describe('ApplicationMiddlewareCard', () => {
     }
     expect(within(row).getByTestId('why-not-Uninstall')).toHaveAttribute(
       'title',
-      'A rollout is in flight; wait for it to settle',
+      'Its record 0a1b2c3d is in flight; wait for it to settle',
     );
     const orders = screen.getByRole('row', { name: /^orders-db\b/ });
     await waitFor(() =>

@@ -2,17 +2,26 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MiddlewareInstance } from '@internal/plugin-app-platform-common';
 import { Allowance } from '../common/GuardedButton';
 import { MiddlewareInstanceTable } from './MiddlewareInstanceTable';
 import { cache, ordersDb } from './middlewareInstanceFixtures';
 
-async function render(upgrade: Allowance = { allowed: true }) {
+const upgrading = '5f1c2d3e-0000-4000-8000-000000000042';
+
+async function render(
+  upgrade: Allowance = { allowed: true },
+  instances: MiddlewareInstance[] = [
+    cache,
+    { ...ordersDb, desiredState: 'deleting' },
+  ],
+) {
   const onAction = jest.fn();
   await renderInTestApp(
     <MiddlewareInstanceTable
       application="payments"
       clusters={['test']}
-      instances={[cache, { ...ordersDb, desiredState: 'deleting' }]}
+      instances={instances}
       definitionOf={() => undefined}
       upgrade={upgrade}
       onAction={onAction}
@@ -26,6 +35,11 @@ describe('MiddlewareInstanceTable', () => {
   it('opens the action asked for on its instance', async () => {
     const onAction = await render();
     const row = screen.getByRole('row', { name: /^cache\b/ });
+    // Its page has the instance's rollouts, history and rollback.
+    expect(within(row).getByRole('link', { name: 'cache' })).toHaveAttribute(
+      'href',
+      '/catalog/payments/resource/cache',
+    );
     // Without its definition, the title the API sent.
     expect(row).toHaveTextContent('Redis');
     await userEvent.click(
@@ -55,5 +69,37 @@ describe('MiddlewareInstanceTable', () => {
     expect(
       within(row).getByRole('button', { name: 'Uninstall' }),
     ).toBeEnabled();
+  });
+
+  it('offers nothing while one of its records is in flight, naming it, whatever state the watches report', async () => {
+    await render({ allowed: true }, [
+      // Its upgrade was accepted; the watches have not seen a change yet.
+      { ...cache, state: 'running', inFlight: upgrading },
+      // Its pods are rolling on their own (e.g. a restarted node): nothing of ours is in flight.
+      { ...ordersDb, state: 'deploying' },
+    ]);
+    const row = screen.getByRole('row', { name: /^cache\b/ });
+    for (const name of ['Upgrade', 'Bind service', 'Uninstall']) {
+      expect(within(row).getByRole('button', { name })).toBeDisabled();
+      expect(within(row).getByTestId(`why-not-${name}`)).toHaveAttribute(
+        'title',
+        'Its record 5f1c2d3e is in flight; wait for it to settle',
+      );
+    }
+    const orders = screen.getByRole('row', { name: /^orders-db\b/ });
+    for (const name of ['Upgrade', 'Bind service', 'Uninstall']) {
+      expect(within(orders).getByRole('button', { name })).toBeEnabled();
+    }
+  });
+
+  it('says an instance is being uninstalled rather than that its uninstall record is in flight', async () => {
+    await render({ allowed: true }, [
+      { ...cache, desiredState: 'deleting', inFlight: upgrading },
+    ]);
+    const row = screen.getByRole('row', { name: /^cache\b/ });
+    expect(within(row).getByTestId('why-not-Uninstall')).toHaveAttribute(
+      'title',
+      'It is being uninstalled',
+    );
   });
 });

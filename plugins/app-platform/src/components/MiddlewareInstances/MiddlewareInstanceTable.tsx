@@ -18,24 +18,28 @@ const ACTIONS: Array<{ kind: MiddlewareAction; label: string }> = [
   { kind: 'uninstall', label: 'Uninstall' },
 ];
 
-/** Whether an instance can be changed now: not while its rollout or uninstall runs. */
+/** Whether an instance can be changed now: not while one of its records is in flight. */
 function settled(instance: MiddlewareInstance): Allowance {
   if (instance.desiredState === 'deleting') {
     return { allowed: false, reason: 'It is being uninstalled' };
   }
-  if (instance.state === 'deploying') {
+  if (instance.inFlight) {
+    // The short id, as the history on the instance's page shows records.
+    const record = instance.inFlight.slice(0, 8);
     return {
       allowed: false,
-      reason: 'A rollout is in flight; wait for it to settle',
+      reason: `Its record ${record} is in flight; wait for it to settle`,
     };
   }
   return { allowed: true };
 }
 
 /**
- * Middleware instances as rows: definition (with its icon when loaded),
- * version and whether an update is available, the state on each cluster,
- * the services bound to it, and its actions, disabled while it changes.
+ * Middleware instances as rows: the name, linking to the instance's catalog
+ * page (its rollouts, history and rollback), definition (with its icon when
+ * loaded), version and whether an update is available, the state on each
+ * cluster, the services bound to it, and its actions, disabled while one of
+ * its records is in flight.
  */
 export const MiddlewareInstanceTable = (props: {
   application: string;
@@ -56,7 +60,10 @@ export const MiddlewareInstanceTable = (props: {
       width: 160,
       cell: r => (
         <Cell>
-          <Text weight="bold">{r.name}</Text>
+          <EntityRefLink
+            entityRef={`resource:${props.application}/${r.name}`}
+            title={r.name}
+          />
         </Cell>
       ),
     },

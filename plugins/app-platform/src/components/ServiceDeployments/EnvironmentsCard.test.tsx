@@ -154,6 +154,18 @@ describe('EnvironmentsCard', () => {
     expect(screen.getByText('The clusters could not be read')).toBeVisible();
   });
 
+  it('offers no promotion where nothing is promoted, and still shows the versions', async () => {
+    await render({ onPromote: undefined });
+    expect(
+      within(
+        screen.getByRole('region', { name: 'Environment test' }),
+      ).getByLabelText('Version on alpha'),
+    ).toHaveTextContent('v4');
+    expect(screen.queryByRole('button', { name: /Promote/ })).toBeNull();
+    expect(screen.queryByText(/succeeded on alpha/)).toBeNull();
+    expect(screen.queryByText(/Nothing to promote/)).toBeNull();
+  });
+
   it('shows loading before the clusters are read', async () => {
     await render({ clusters: undefined });
     expect(screen.getAllByText('Loading…')).toHaveLength(2);

@@ -35,10 +35,11 @@ export function isPromotable(
 }
 
 /**
- * Which version runs in each environment, cluster by cluster, and the
- * newest record that succeeded on test with a button that promotes it to
- * production through a plan. Everything here comes from the status signal
- * and the history the page already holds: it asks nothing of its own.
+ * Which version runs in each environment, cluster by cluster, and (where
+ * records are promoted) the newest record that succeeded on test with a
+ * button that promotes it to production through a plan. Everything here
+ * comes from the status signal and the history the page already holds: it
+ * asks nothing of its own.
  */
 export const EnvironmentsCard = (props: {
   status: ServiceStatus;
@@ -47,9 +48,10 @@ export const EnvironmentsCard = (props: {
   /** The newest promotable record of the history's first page, if any. */
   candidate: DeploymentRecord | undefined;
   promote: Allowance;
-  onPromote: (record: DeploymentRecord) => void;
+  /** Absent where nothing is promoted (a middleware instance): no promotion is offered. */
+  onPromote?: (record: DeploymentRecord) => void;
 }) => {
-  const { status, clusters, candidate } = props;
+  const { status, clusters, candidate, onPromote } = props;
   const production = (clusters ?? []).filter(
     c => c.environment === 'production',
   );
@@ -126,36 +128,38 @@ export const EnvironmentsCard = (props: {
               </section>
             );
           })}
-          <Flex align="center" gap="3">
-            {candidate ? (
-              <>
-                <GuardedButton
-                  label={`Promote ${versionLabel(candidate)} to production`}
-                  variant="primary"
-                  allowance={props.promote}
-                  isDisabled={production.length === 0}
-                  onPress={() => props.onPromote(candidate)}
-                />
-                <Text variant="body-small" color="secondary">
-                  {versionLabel(candidate)} succeeded on{' '}
-                  {candidate.targets.map(t => t.cluster).join(', ')}{' '}
-                  <RelativeTime
-                    at={candidate.finishedAt ?? candidate.createdAt}
+          {onPromote && (
+            <Flex align="center" gap="3">
+              {candidate ? (
+                <>
+                  <GuardedButton
+                    label={`Promote ${versionLabel(candidate)} to production`}
+                    variant="primary"
+                    allowance={props.promote}
+                    isDisabled={production.length === 0}
+                    onPress={() => onPromote(candidate)}
                   />
-                  {production.length === 0
-                    ? ' · no production cluster is registered'
-                    : ''}
-                  {alreadyThere ? ' · production already runs it' : ''}
+                  <Text variant="body-small" color="secondary">
+                    {versionLabel(candidate)} succeeded on{' '}
+                    {candidate.targets.map(t => t.cluster).join(', ')}{' '}
+                    <RelativeTime
+                      at={candidate.finishedAt ?? candidate.createdAt}
+                    />
+                    {production.length === 0
+                      ? ' · no production cluster is registered'
+                      : ''}
+                    {alreadyThere ? ' · production already runs it' : ''}
+                  </Text>
+                </>
+              ) : (
+                <Text variant="body-small" color="secondary">
+                  Nothing to promote: no deploy among the latest records
+                  succeeded on test clusters only. Promote an older one from its
+                  row in the history.
                 </Text>
-              </>
-            ) : (
-              <Text variant="body-small" color="secondary">
-                Nothing to promote: no deploy among the latest records succeeded
-                on test clusters only. Promote an older one from its row in the
-                history.
-              </Text>
-            )}
-          </Flex>
+              )}
+            </Flex>
+          )}
         </Flex>
       </CardBody>
     </Card>

@@ -1,5 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -160,6 +163,7 @@ async function render(
         <ServiceDeploymentsContent />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -626,12 +630,145 @@ describe('ServiceDeploymentsContent', () => {
       within(first).getByRole('button', { name: 'Rollback' }),
     ).toBeVisible();
     expect(
-      screen.getByText(/upgrade or uninstall it from its application/),
+      screen.getByText(/upgrade or uninstall it from the Middleware card/),
     ).toBeVisible();
     for (const name of ['Deploy new version', 'Stop', 'Delete']) {
       expect(screen.queryByRole('button', { name })).toBeNull();
     }
     expect(screen.queryByText(/CI/)).toBeNull();
+  });
+
+  it("shows an instance's history on its Resource, and rolls it back through the plan: nothing to deploy, stop, delete, promote or build", async () => {
+    const base = '/applications/shop/services/cache';
+    const instanceRecord = (
+      n: number,
+      overrides: Partial<DeploymentRecord> = {},
+    ) =>
+      record(n, {
+        service: 'cache',
+        spec: {
+          middleware: {
+            definition: 'redis',
+            digest: 'sha256:9e8d7c6b5a4f3e2d',
+            parameters: { version: n > 1 ? '8.0' : '7.4' },
+          },
+        },
+        summary: n > 1 ? 'parameters version 7.4 → 8.0' : 'install redis',
+        // On test clusters only: a service's record like it could be promoted.
+        targets: [{ cluster: 'test', state: 'succeeded' }],
+        ...overrides,
+      });
+    const history = [instanceRecord(2), instanceRecord(1)];
+    const rolledBack: unknown[] = [];
+    const { client, requests } = clientAnswering({
+      [base]: json({ ...service, name: 'cache', kind: 'middleware' }),
+      [`${base}/status`]: json({
+        application: 'shop',
+        service: 'cache',
+        kind: 'middleware',
+        state: 'running',
+        clusters: running(2).filter(c => c.cluster === 'test'),
+        latestDeployment: history[0],
+      }),
+      [`${base}/deployments`]: json({ items: history }),
+      '/clusters': json({ items: clusters }),
+      [`POST ${base}/plan`]: json({
+        clusters: [
+          {
+            cluster: 'test',
+            objects: [
+              {
+                kind: 'StatefulSet',
+                name: 'cache',
+                action: 'update',
+                changes: [
+                  {
+                    path: 'spec.template.spec.containers[redis].image',
+                    before: 'redis:8.0',
+                    after: 'redis:7.4',
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+      [`POST ${base}/deployments/${history[1].id}/rollback`]: ({ body }) => {
+        rolledBack.push(body);
+        return json(
+          instanceRecord(3, {
+            action: 'rollback',
+            version: 1,
+            state: 'deploying',
+            rollbackOf: history[1].id,
+            targets: [{ cluster: 'test', state: 'deploying' }],
+          }),
+          202,
+        )();
+      },
+    });
+    await render(client, {
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Resource',
+        metadata: {
+          name: 'cache',
+          namespace: 'shop',
+          annotations: {
+            'app-platform.io/application': 'shop',
+            'app-platform.io/middleware': 'cache',
+            'app-platform.io/middleware-definition': 'redis',
+          },
+        },
+        spec: { type: 'middleware:redis', owner: 'group:default/team-a' },
+      },
+    });
+
+    const installed = await screen.findByRole('row', { name: /^deploy v1\b/ });
+    expect(installed).toHaveTextContent('install redis');
+    expect(screen.getByText('shop/cache')).toBeVisible();
+    expect(
+      within(
+        screen.getByRole('region', { name: 'Environment test' }),
+      ).getByLabelText('Version on test'),
+    ).toHaveTextContent('v2');
+    // Where it is changed instead.
+    expect(screen.getByRole('link', { name: 'shop' })).toHaveAttribute(
+      'href',
+      '/catalog/default/system/shop',
+    );
+    for (const name of [
+      'Deploy new version',
+      'Stop',
+      'Start',
+      'Delete',
+      'Promote',
+    ]) {
+      expect(screen.queryByRole('button', { name })).toBeNull();
+    }
+    expect(screen.queryByRole('button', { name: /to production$/ })).toBeNull();
+    expect(screen.queryByText(/Nothing to promote/)).toBeNull();
+    expect(requests.filter(r => r.includes('/ci'))).toEqual([]);
+
+    const rollback = within(installed).getByRole('button', {
+      name: 'Rollback',
+    });
+    await waitFor(() => expect(rollback).toBeEnabled());
+    await userEvent.click(rollback);
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Plan: roll shop/cache back to deploy v1');
+    expect(
+      await within(dialog).findByLabelText('Plan summary'),
+    ).toHaveTextContent('1 to update');
+    expect(requests).toContain(`POST ${base}/plan`);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm rollback' }),
+    );
+    await waitFor(() => expect(rolledBack).toEqual([{}]));
+    const row = (
+      await screen.findByText('back to deploy v1', { exact: false })
+    ).closest('tr');
+    expect(row).toHaveTextContent('deploying');
   });
 
   it('says what is wrong when the service cannot be read', async () => {

@@ -1,4 +1,4 @@
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import {
@@ -80,10 +80,11 @@ function upsert(
 }
 
 /**
- * The "Deployments" tab of a platform service: its state on every cluster
- * and the rollout in progress, pushed by signals (an open, idle page makes
- * no requests); deploy, rollback, stop, start and delete, each through a
- * plan or a confirmation and disabled with the reason when the user may not;
+ * The "Deployments" tab of a platform service, and the "Rollouts" tab of a
+ * middleware instance (without what only a service has): its state on every
+ * cluster and the rollout in progress, pushed by signals (an open, idle page
+ * makes no requests); deploy, rollback, stop, start and delete, each through
+ * a plan or a confirmation and disabled with the reason when the user may not;
  * the history with details and comparison of any two records; which version
  * runs in each environment and the promotion of a test success to production.
  */
@@ -210,8 +211,8 @@ export const ServiceDeploymentsContent = () => {
     return (
       <Alert
         status="danger"
-        title="Not a platform service"
-        description={`Its catalog entity has neither the ${SERVICE_ANNOTATIONS.application} and ${SERVICE_ANNOTATIONS.service} annotations nor ${SERVICE_ANNOTATIONS.serviceRef}: <application>/<service>.`}
+        title="Not a platform service or middleware instance"
+        description={`Its catalog entity has neither the ${SERVICE_ANNOTATIONS.application} and ${SERVICE_ANNOTATIONS.service} annotations nor ${SERVICE_ANNOTATIONS.serviceRef}: <application>/<service> (on a Component), nor the ${SERVICE_ANNOTATIONS.application} and ${SERVICE_ANNOTATIONS.middleware} annotations (on a Resource).`}
       />
     );
   }
@@ -233,7 +234,8 @@ export const ServiceDeploymentsContent = () => {
     history?.items.find(r => r.spec && r.action !== 'delete')?.spec ??
     latest?.spec;
   // A middleware instance has records, history and rollback like a service,
-  // but changes through the middleware routes: no form, stop, delete or CI.
+  // but changes through the middleware routes: no form, stop, delete, CI or
+  // promotion (the backend refuses them all).
   const middleware =
     service.value.kind === 'middleware' || isMiddlewareSpec(newestSpec);
   const currentSpec = isMiddlewareSpec(newestSpec) ? undefined : newestSpec;
@@ -268,8 +270,12 @@ export const ServiceDeploymentsContent = () => {
             </Flex>
             {middleware ? (
               <Text variant="body-small" color="secondary">
-                A middleware instance: upgrade or uninstall it from its
-                application’s Middleware card
+                A middleware instance: upgrade or uninstall it from the
+                Middleware card of its application{' '}
+                <EntityRefLink
+                  entityRef={`system:default/${application}`}
+                  title={application}
+                />
               </Text>
             ) : (
               <Flex gap="2">
@@ -318,7 +324,11 @@ export const ServiceDeploymentsContent = () => {
         clustersError={clusters.error}
         candidate={candidate}
         promote={both(deploy, busy)}
-        onPromote={record => setDialog({ kind: 'promote', record })}
+        onPromote={
+          middleware
+            ? undefined
+            : record => setDialog({ kind: 'promote', record })
+        }
       />
 
       <Card>
@@ -360,7 +370,9 @@ export const ServiceDeploymentsContent = () => {
               onOpen={record => setDialog({ kind: 'detail', record })}
               onRollback={record => setDialog({ kind: 'rollback', record })}
               rollback={rollback}
-              isPromotable={record => isPromotable(record, environmentOf)}
+              isPromotable={record =>
+                !middleware && isPromotable(record, environmentOf)
+              }
               onPromote={record => setDialog({ kind: 'promote', record })}
               promote={deploy}
               inFlight={inFlight}
