@@ -20,6 +20,7 @@ import {
 } from '@kubernetes/client-node';
 import { metrics } from '@opentelemetry/api';
 import { toClientModel } from './toClientModel';
+import { Dispatcher, interceptors } from 'undici';
 
 /** Everything needed to talk to one cluster. Holds the token: never log it. */
 export type ClusterConnection = {
@@ -180,6 +181,46 @@ export class DispatcherTrackingKubeConfig extends KubeConfig {
   }
 }
 
+/**
+ * What a request that fails on a kept-alive connection is retried on: the
+ * server may close an idle connection just as the client reuses it. Only
+ * once, at once, and only methods that may be repeated (the platform's
+ * PATCHes are server-side applies and merge patches); no status is retried,
+ * so a refusing or failing server is the caller's to see.
+ */
+const RESET_RETRY = {
+  maxRetries: 1,
+  minTimeout: 0,
+  methods: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH'] as Dispatcher.HttpMethod[],
+  statusCodes: [],
+  errorCodes: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'],
+};
+
+/** A cluster's kept-alive connections, for the TLS settings they were made with. */
+type ConnectionPool = { settings: string; dispatcher: Dispatcher };
+
+/**
+ * A kubeconfig whose requests share the cluster's pool of kept-alive
+ * connections: one TLS handshake and certificate check per connection, not
+ * per request. The pool is made from the first request's dispatcher (which
+ * client-node builds with the cluster's CA and TLS options), with a retry of
+ * requests whose reused connection the server had closed.
+ */
+class PooledKubeConfig extends DispatcherTrackingKubeConfig {
+  constructor(
+    connectTimeoutMs: number,
+    private readonly pool: (made: Dispatcher) => Dispatcher,
+  ) {
+    super(connectTimeoutMs);
+  }
+
+  override async applySecurityAuthentication(context: RequestContext) {
+    await KubeConfig.prototype.applySecurityAuthentication.call(this, context);
+    const made = context.getDispatcher() as Dispatcher | undefined;
+    if (made) context.setDispatcher(this.pool(made));
+  }
+}
+
 /** How long a cluster's discovery answers are reused. */
 const DISCOVERY_TTL_MS = 10 * 60_000;
 
@@ -257,6 +298,7 @@ function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
  */
 export class KubeClients {
   private readonly discoveries = new Map<string, Discovery>();
+  private readonly pools = new Map<string, ConnectionPool>();
 
   private constructor(readonly timeoutMs: number) {}
 
@@ -280,6 +322,11 @@ export class KubeClients {
   /** A kubeconfig for the cluster whose requests' connections can be closed. */
   trackingKubeConfig(cluster: ClusterConnection): DispatcherTrackingKubeConfig {
     const kc = new DispatcherTrackingKubeConfig(this.timeoutMs);
+    this.configure(kc, cluster);
+    return kc;
+  }
+
+  private configure(kc: KubeConfig, cluster: ClusterConnection) {
     kc.loadFromOptions({
       clusters: [
         {
@@ -295,7 +342,6 @@ export class KubeClients {
       ],
       currentContext: cluster.name,
     });
-    return kc;
   }
 
   /**
@@ -323,7 +369,13 @@ export class KubeClients {
     });
     const started = performance.now();
     let outcome = 'ok';
-    const kc = this.trackingKubeConfig(cluster);
+    // A long-lived caller that may stop (a status cache) keeps its own
+    // connections, closed when the call ends: a pooled connection still in
+    // its TLS handshake would outlive the stop (undici cannot cancel one).
+    const tracking = options?.signal
+      ? this.trackingKubeConfig(cluster)
+      : undefined;
+    const kc = tracking ?? this.pooledKubeConfig(cluster);
     try {
       // The race settles the call even if a client ignores the abort.
       return await Promise.race([
@@ -335,16 +387,58 @@ export class KubeClients {
         error instanceof ClusterTimeoutError
           ? 'timeout'
           : String(kubeErrorCode(error) ?? 'network');
+      // A cluster that did not answer in time: its pooled connections may
+      // be wedged too.
+      if (error instanceof ClusterTimeoutError) this.dropPool(cluster.name);
       throw error;
     } finally {
+      tracking?.destroyConnections();
       clearTimeout(timer);
       options?.signal?.removeEventListener('abort', onAbort);
-      // Each request had its own pool; nothing of this call may linger.
-      kc.destroyConnections();
       const attributes = { cluster: cluster.name, operation, outcome };
       callCounter.add(1, attributes);
       callDuration.record((performance.now() - started) / 1000, attributes);
     }
+  }
+
+  /**
+   * The next call to the cluster opens new connections; the pool's own
+   * requests end as their callers abort them (destroying it would fail other
+   * calls in flight with an error that is not theirs).
+   */
+  private dropPool(cluster: string) {
+    this.pools
+      .get(cluster)
+      ?.dispatcher.close()
+      .catch(() => {});
+    this.pools.delete(cluster);
+  }
+
+  /**
+   * A kubeconfig for `call`: its requests share the cluster's pool of
+   * kept-alive connections. A cluster registered again with another URL, CA
+   * or TLS setting gets a new pool; the old one closes when its requests end.
+   */
+  private pooledKubeConfig(cluster: ClusterConnection): KubeConfig {
+    const settings = JSON.stringify([
+      cluster.url,
+      cluster.caData,
+      cluster.skipTLSVerify,
+    ]);
+    const kc = new PooledKubeConfig(this.timeoutMs, made => {
+      const known = this.pools.get(cluster.name);
+      if (known?.settings === settings) {
+        // Made for this request alone, and never connected.
+        made.destroy().catch(() => {});
+        return known.dispatcher;
+      }
+      known?.dispatcher.close().catch(() => {});
+      const dispatcher = made.compose(interceptors.retry(RESET_RETRY));
+      this.pools.set(cluster.name, { settings, dispatcher });
+      return dispatcher;
+    });
+    this.configure(kc, cluster);
+    return kc;
   }
 
   /** Creates or updates an object with server-side apply, as the platform's field manager. */
