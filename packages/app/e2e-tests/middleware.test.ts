@@ -143,4 +143,18 @@ test('installs Redis from the App Store into an application, binds a service to 
     path: path.join(screenshots, 'middleware-bound.png'),
     fullPage: true,
   });
+
+  // The instance's own page: its install in the history, with rollback.
+  await page.getByRole('link', { name: 'cache', exact: true }).first().click();
+  await page.getByText('Rollouts', { exact: true }).click({ timeout: 60_000 });
+  await expect(
+    page.getByText(/redis · digest [0-9a-f]{12}/).first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(
+    page.getByRole('button', { name: 'Deploy new version' }),
+  ).toHaveCount(0);
+  await page.screenshot({
+    path: path.join(screenshots, 'middleware-rollouts.png'),
+    fullPage: true,
+  });
 });

@@ -141,11 +141,12 @@ export class VersionRenderer {
             template: prepared.template,
           })
     ).map(object =>
-      this.stamp(
-        object,
-        input.service,
-        'middleware' in prepared ? MIDDLEWARE_COMPONENT : SERVICE_COMPONENT,
-      ),
+      'middleware' in prepared
+        ? this.stamp(object, input.service, MIDDLEWARE_COMPONENT, {
+            // As a service's pods say which version they run (renderVersion).
+            [APP_PLATFORM_LABELS.version]: String(input.version),
+          })
+        : this.stamp(object, input.service, SERVICE_COMPONENT),
     );
     const specHash = createHash('sha256')
       .update(JSON.stringify(rendered))
@@ -171,6 +172,7 @@ export class VersionRenderer {
     object: KubernetesObject,
     service: string,
     component: string,
+    podLabels: Record<string, string> = {},
   ): KubernetesObject {
     const labels = {
       ...this.owned.ownershipLabels(),
@@ -196,7 +198,11 @@ export class VersionRenderer {
           ...stamped.spec.template,
           metadata: {
             ...stamped.spec.template.metadata,
-            labels: { ...stamped.spec.template.metadata?.labels, ...labels },
+            labels: {
+              ...stamped.spec.template.metadata?.labels,
+              ...labels,
+              ...podLabels,
+            },
           },
         },
       };

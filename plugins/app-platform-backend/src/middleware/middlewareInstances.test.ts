@@ -253,6 +253,9 @@ rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]
           middlewareVersion: '7.4',
         });
         expect(running.body.inFlight).toBeUndefined();
+        expect(running.body.clusters).toEqual([
+          expect.objectContaining({ cluster: 'alpha', version: 1 }),
+        ]);
         expect(responses.join('\n')).not.toContain(password);
         // Its records are a service's; the services list stays services only.
         expect(
