@@ -17,11 +17,7 @@ import {
 import { useCallback } from 'react';
 import { useLiveValue } from '../../hooks/useLiveValue';
 import { ServiceStateChip, StateLabel } from '../common/ServiceStateChip';
-
-const TARGET_COLOR: Partial<Record<string, 'danger' | 'success'>> = {
-  failed: 'danger',
-  succeeded: 'success',
-};
+import { targetColor } from '../common/targetColor';
 
 /**
  * What an install started: its record's result and the instance's state on
@@ -100,7 +96,7 @@ export const MiddlewareInstallProgress = (props: {
                 <Box key={cluster} py="1" aria-label={cluster}>
                   <Text weight="bold">{cluster}</Text>{' '}
                   {target && (
-                    <Text color={TARGET_COLOR[target.state] ?? 'primary'}>
+                    <Text color={targetColor(target.state)}>
                       {target.state}{' '}
                     </Text>
                   )}

@@ -22,11 +22,7 @@ import { describeError } from '../../api/describeError';
 import { formatDuration, RelativeTime } from '../common/RelativeTime';
 import { describeMiddlewareSpec } from './describeMiddlewareSpec';
 import { ClusterPlans } from './ObjectChanges';
-
-const TARGET_COLOR: Partial<Record<string, 'danger' | 'success'>> = {
-  failed: 'danger',
-  succeeded: 'success',
-};
+import { targetColor } from '../common/targetColor';
 
 /**
  * One record: per-cluster results and errors, the timeline of the
@@ -85,9 +81,7 @@ export const DeploymentDetailDialog = (props: {
             {record.targets.map(t => (
               <Box key={t.cluster} py="1">
                 <Text weight="bold">{t.cluster}</Text>{' '}
-                <Text color={TARGET_COLOR[t.state] ?? 'primary'}>
-                  {t.state}
-                </Text>
+                <Text color={targetColor(t.state)}>{t.state}</Text>
                 {(t.reason || t.message) && (
                   <Text
                     as="div"
