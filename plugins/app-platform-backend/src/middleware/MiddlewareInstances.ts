@@ -112,8 +112,9 @@ export class MiddlewareInstances {
   ): Promise<ClusterPlan[]> {
     const existing = await this.services.get(application, name);
     let change: Change;
-    if (existing) {
-      const row = await this.instanceRow(application, name);
+    // A service of that name makes it an install, which `installable` refuses.
+    if (existing?.kind === 'middleware') {
+      const row = existing;
       const current = await this.currentSpec(row);
       if (
         request.definition !== undefined &&

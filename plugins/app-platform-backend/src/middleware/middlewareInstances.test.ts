@@ -283,6 +283,17 @@ rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]
           (await call(ALICE, 'post', `${APP}/services`, { name: 'web' }))
             .status,
         ).toBe(201);
+        // A service's name is taken for an instance, in a plan too.
+        const servicePlan = await call(
+          ALICE,
+          'post',
+          `${APP}/middleware/web/plan`,
+          { definition: 'redis' },
+        );
+        expect(servicePlan.status).toBe(409);
+        expect(servicePlan.body.error.message).toMatch(
+          /already has a service or middleware instance named "web"/,
+        );
         const unbound = await call(
           ALICE,
           'post',
