@@ -174,7 +174,7 @@ export class ServiceWorkloads implements ReconcileDomain {
           item.metadata?.annotations ?? {},
         ]),
       );
-    const liveDeployments = annotationsByTarget(workloads);
+    const liveWorkloads = annotationsByTarget(workloads);
     // A version's own Service is named after it; ExternalName references are extra.
     const liveServices = annotationsByTarget(
       services.items.filter(
@@ -208,17 +208,17 @@ export class ServiceWorkloads implements ReconcileDomain {
         observed.push({
           target,
           desired: 'absent',
-          inSync: !liveDeployments.has(target) && !liveServices.has(target),
+          inSync: !liveWorkloads.has(target) && !liveServices.has(target),
         });
         continue;
       }
-      const hasDeployment = record.serviceType !== 'ExternalName';
+      const hasWorkload = record.serviceType !== 'ExternalName';
       observed.push({
         target,
         desired: 'present',
         inSync:
           inSyncWith(liveServices.get(target), record) &&
-          (!hasDeployment || inSyncWith(liveDeployments.get(target), record)),
+          (!hasWorkload || inSyncWith(liveWorkloads.get(target), record)),
       });
     }
     // Workloads of ours that no record wants on this cluster: orphans.

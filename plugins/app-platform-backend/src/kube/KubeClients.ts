@@ -246,19 +246,19 @@ class SharedDiscoveryObjectApi extends KubernetesObjectApi {
   }
 
   // Plain objects, named as client-node's models name their fields.
-  override create<T extends KubernetesObject | KubernetesObject>(
+  override create<T extends KubernetesObject>(
     ...[spec, ...rest]: Parameters<KubernetesObjectApi['create']>
   ) {
     return super.create<T>(toClientModel(spec) as T, ...rest);
   }
 
-  override patch<T extends KubernetesObject | KubernetesObject>(
+  override patch<T extends KubernetesObject>(
     ...[spec, ...rest]: Parameters<KubernetesObjectApi['patch']>
   ) {
     return super.patch<T>(toClientModel(spec) as T, ...rest);
   }
 
-  override replace<T extends KubernetesObject | KubernetesObject>(
+  override replace<T extends KubernetesObject>(
     ...[spec, ...rest]: Parameters<KubernetesObjectApi['replace']>
   ) {
     return super.replace<T>(toClientModel(spec) as T, ...rest);
