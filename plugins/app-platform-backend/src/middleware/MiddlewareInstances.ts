@@ -316,28 +316,41 @@ export class MiddlewareInstances {
     const loaded = this.definitions
       .list()
       .find(d => d.name === spec.middleware.definition);
-    const stored = await this.definitionStore.get(spec.middleware.digest);
-    const definition = stored ?? loaded;
-    let env: MiddlewareInstance['connection'] = { host: '', port: 0, env: [] };
-    try {
-      const connection = await this.middleware.connection(
-        row.application,
-        row.name,
-      );
-      env = {
-        host: connection.host,
-        port: connection.port,
-        env: connectionEnv(row.name, connection, 'connection'),
-      };
-    } catch {
-      // A definition that no longer renders: the record's failure says why.
+    // One read of the stored definition and the secrets, one render: the
+    // connection, the title and which parameters are passwords.
+    const prepared = await this.middleware
+      .prepare(row.application, row.name, spec)
+      .catch(() => undefined);
+    let connection: MiddlewareInstance['connection'] = {
+      host: '',
+      port: 0,
+      env: [],
+    };
+    if (prepared) {
+      try {
+        const rendered = this.middleware.render({
+          application: row.application,
+          instance: row.name,
+          spec,
+          prepared,
+        }).connection;
+        connection = {
+          host: rendered.host,
+          port: rendered.port,
+          env: connectionEnv(row.name, rendered, 'connection'),
+        };
+      } catch {
+        // A definition that no longer renders: the record's failure says why.
+      }
     }
-    const secrets = await this.middleware.secretsOf(row.application, row.name);
+    const passwords =
+      prepared?.secrets.passwords ??
+      (await this.middleware.secretsOf(row.application, row.name)).passwords;
     return {
       application: row.application,
       name: row.name,
       definition: spec.middleware.definition,
-      title: loaded?.title ?? definition?.title,
+      title: loaded?.title ?? prepared?.definition.title,
       digest: spec.middleware.digest,
       updateAvailable: Boolean(
         loaded && loaded.digest !== spec.middleware.digest,
@@ -345,16 +358,14 @@ export class MiddlewareInstances {
       middlewareVersion: String(spec.middleware.parameters.version ?? ''),
       parameters: restorePasswords(
         spec.middleware.parameters,
-        Object.fromEntries(
-          Object.keys(secrets.passwords).map(at => [at, REDACTED]),
-        ),
+        Object.fromEntries(Object.keys(passwords).map(at => [at, REDACTED])),
       ) as MiddlewareParameters,
       currentVersion: row.currentVersion,
       desiredState: row.desiredState === 'deleting' ? 'deleting' : 'running',
       ...(status.inFlight ? { inFlight: status.inFlight } : {}),
       state: status.state,
       clusters: status.clusters,
-      connection: env,
+      connection,
       boundBy: bindings.get(`${row.application}/${row.name}`) ?? [],
       createdAt: row.createdAt,
       createdBy: row.createdBy,
