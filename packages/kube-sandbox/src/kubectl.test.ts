@@ -218,9 +218,11 @@ describe.each(KUBECTLS)('kubectl $version against the sandbox', k => {
     expect(conflict.code).not.toBe(0);
     expect(conflict.stderr).toContain('conflict');
 
-    const pods = await kubectl('-n', 'kc', 'get', 'pods', '-o', 'name');
-    const pod = pods.stdout.trim().split('\n')[0];
+    // Listed inside the retry: a pod of the replaced ReplicaSet may be gone
+    // by the time its logs are asked for.
     const logs = await eventually(async () => {
+      const pods = await kubectl('-n', 'kc', 'get', 'pods', '-o', 'name');
+      const pod = pods.stdout.trim().split('\n')[0];
       const r = await kubectl('-n', 'kc', 'logs', pod);
       return r.code === 0 && r.stdout;
     });

@@ -8,6 +8,7 @@
  * parent and serves until told to stop.
  */
 import { startSandbox, Sandbox } from '@internal/kube-sandbox';
+import { CpuProfile } from './cpuProfile';
 import { appName, runningWorkload, SCALE, scaleRenderer } from './scaleFixture';
 
 /** The deploy figure's clusters: empty, with simulated controllers at speed 100. */
@@ -78,7 +79,17 @@ function serve(sandboxes: Sandbox[]) {
       token: s.token,
     })),
   });
+  let profiling: CpuProfile | undefined;
   process.on('message', async (m: any) => {
+    if (m?.type === 'profile-start') {
+      profiling = await CpuProfile.start();
+      process.send!({ type: 'profile-started' });
+    }
+    if (m?.type === 'profile-stop' && profiling) {
+      const profile = await profiling.stop();
+      profiling = undefined;
+      process.send!({ type: 'profile', profile });
+    }
     if (m?.type === 'stop') {
       await Promise.all(sandboxes.map(s => s.stop()));
       process.exit(0);

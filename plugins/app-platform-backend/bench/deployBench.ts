@@ -12,10 +12,12 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { startSandbox, Sandbox } from '@internal/kube-sandbox';
 import {
   APP_PLATFORM_LABELS,
+  Cluster,
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
 import knexFactory, { Knex } from 'knex';
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
@@ -29,6 +31,7 @@ import { DeploymentStore } from '../src/deployments/DeploymentStore';
 import { DeploymentTracker } from '../src/deployments/DeploymentTracker';
 import { SERVICE_COMPONENT } from '../src/deployments/VersionRenderer';
 import { ClusterConnection, KubeClients } from '../src/kube/KubeClients';
+import { CpuProfile } from './cpuProfile';
 import { ReconcileStatusStore } from '../src/reconcile/ReconcileStatusStore';
 import { ServiceStore } from '../src/services/ServiceStore';
 import { StatusCaches } from '../src/status/StatusCaches';
@@ -52,6 +55,8 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 /** Measured plan+apply runs per cluster count (after one warm-up). */
 const DEPLOY_RUNS = Number(process.env.BENCH_DEPLOY_RUNS ?? 5);
 /** Rollouts for the Ready → status figure (each on 2 clusters). */
+/** BENCH_CPU_PROFILE=<directory>: CPU profiles of the 10-cluster runs. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 const ROLLOUTS = Number(process.env.BENCH_ROLLOUTS ?? 50);
 const STATUS_CALLS = Number(process.env.BENCH_STATUS_CALLS ?? 200);
 const CLUSTERS = 10;
@@ -139,8 +144,30 @@ async function childSandboxes(args: string[]) {
       );
     },
   );
+  const reply = (type: string) =>
+    new Promise<any>(resolve => {
+      const on = (m: any) => {
+        if (m?.type !== type) return;
+        child.off('message', on);
+        resolve(m);
+      };
+      child.on('message', on);
+    });
   return {
     connections,
+    /** Profiles the sandboxes' process (see cpuProfile.ts). */
+    profile: async () => {
+      const profiling = reply('profile-started');
+      child.send({ type: 'profile-start' });
+      await profiling;
+      return {
+        stop: async (): Promise<object> => {
+          const profile = reply('profile');
+          child.send({ type: 'profile-stop' });
+          return (await profile).profile;
+        },
+      };
+    },
     stop: async () => {
       child.send({ type: 'stop' });
       await exited;
@@ -172,7 +199,8 @@ async function scaleFigures() {
     const kube = KubeClients.create({ timeoutMs: 30_000 });
     const { owned, renderer } = scaleRenderer();
     const clusterSource = {
-      list: async () => connections,
+      // The caches need names only; the registry's other fields are not read.
+      list: async () => connections as unknown as Cluster[],
       connection: async (name: string) =>
         connections.find(c => c.name === name)!,
       healthyConnections: async () => connections,
@@ -430,10 +458,14 @@ async function platformFigures(mode: 'deploy' | 'status') {
   let sandboxes: Sandbox[] = [];
   let connections: ClusterConnection[];
   let stopSandboxes: () => Promise<void>;
+  let profileSandboxes:
+    | (() => Promise<{ stop(): Promise<object> }>)
+    | undefined;
   if (mode === 'deploy') {
     const child = await childSandboxes(['deploy', String(count)]);
     connections = child.connections;
     stopSandboxes = child.stop;
+    profileSandboxes = child.profile;
   } else {
     sandboxes = await Promise.all(
       names.map(name =>
@@ -585,9 +617,14 @@ async function platformFigures(mode: 'deploy' | 'status') {
       service: string,
       clusters: string[],
       run: string,
+      profile?: string,
     ) => {
       const body = { spec: spec(run), clusters };
       sqlCounts.clear();
+      // From the plan to the last cluster applied, in both processes.
+      const profiles = profile
+        ? await Promise.all([CpuProfile.start(), profileSandboxes!()])
+        : undefined;
       const elu0 = performance.eventLoopUtilization();
       const t0 = performance.now();
       const plan = await call(
@@ -633,6 +670,21 @@ async function platformFigures(mode: 'deploy' | 'status') {
       }
       const tApplied = Math.max(...applied.get(id)!.values());
       const elu = performance.eventLoopUtilization(elu0).utilization;
+      if (profiles) {
+        const [backend, sandboxProcess] = await Promise.all(
+          profiles.map(p => p.stop()),
+        );
+        fs.mkdirSync(PROFILE_DIR!, { recursive: true });
+        for (const [who, p] of Object.entries({
+          backend,
+          sandboxes: sandboxProcess,
+        })) {
+          fs.writeFileSync(
+            path.join(PROFILE_DIR!, `${who}-${profile}.cpuprofile`),
+            JSON.stringify(p),
+          );
+        }
+      }
       if (process.env.BENCH_TRACE_SQL) {
         console.log(
           `  applied after record (ms): ${[...applied.get(id)!.values()]
@@ -672,8 +724,18 @@ async function platformFigures(mode: 'deploy' | 'status') {
     const one: Array<Awaited<ReturnType<typeof planApply>>> = [];
     const ten: typeof one = [];
     for (let run = 0; mode === 'deploy' && run <= DEPLOY_RUNS; run++) {
-      const a = await planApply('one', [names[0]], `r${run}`);
-      const b = await planApply('ten', names, `r${run}`);
+      const a = await planApply(
+        'one',
+        [names[0]],
+        `r${run}`,
+        PROFILE_DIR && run > 0 ? `1-cluster-run-${run}` : undefined,
+      );
+      const b = await planApply(
+        'ten',
+        names,
+        `r${run}`,
+        PROFILE_DIR && run > 0 ? `${CLUSTERS}-clusters-run-${run}` : undefined,
+      );
       const tag = run === 0 ? ' (warm-up, not counted)' : '';
       progress(
         `deploy: run ${run}${tag}: 1 cluster ${ms(a.total)} (plan ${ms(

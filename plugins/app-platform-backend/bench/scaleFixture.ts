@@ -4,6 +4,7 @@ import { APP_PLATFORM_LABELS } from '@internal/plugin-app-platform-common';
 import path from 'node:path';
 import { VersionRenderer } from '../src/deployments/VersionRenderer';
 import { KubeClients } from '../src/kube/KubeClients';
+import { MiddlewareRenderer } from '../src/middleware/MiddlewareRenderer';
 import { OwnedObjects } from '../src/ownership/OwnedObjects';
 import { ServiceTemplates } from '../src/services/ServiceTemplates';
 import { ServiceTemplateStore } from '../src/services/ServiceTemplateStore';
@@ -52,6 +53,10 @@ export function scaleRenderer() {
         get: async () => undefined,
       } as unknown as ServiceTemplateStore,
       owned,
+      // Nor middleware: its versions bind no instance, so no binding env.
+      middleware: {
+        bindingEnv: async () => [],
+      } as unknown as MiddlewareRenderer,
     }),
   };
 }

@@ -1,7 +1,10 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Sandbox, startSandbox } from '../startSandbox';
 import { clientsFor, deployment, eventually } from '../__testUtils__/clients';
+import { DeploymentController } from './DeploymentController';
+import { Kubelet } from './Kubelet';
 import { FAIL_ANNOTATION } from './podBehaviour';
+import { ReplicaSetController } from './ReplicaSetController';
 
 jest.setTimeout(30000);
 
@@ -522,6 +525,46 @@ describe('Controller robustness', () => {
       );
       expect(created.metadata?.name).toBe('clash');
     } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
+describe('Controller at rest', () => {
+  it('skips every loop once nothing waits on the clock, and wakes on a change', async () => {
+    const sandbox = await startSandbox({ controller: { speed: 100 } });
+    const loops = [Kubelet, ReplicaSetController, DeploymentController].map(
+      loop => jest.spyOn(loop.prototype, 'reconcileAll'),
+    );
+    const calls = () => loops.reduce((n, spy) => n + spy.mock.calls.length, 0);
+    try {
+      const { apps } = clientsFor(sandbox);
+      const read = () =>
+        apps.readNamespacedDeployment({ name: 'calm', namespace: 'default' });
+      await apps.createNamespacedDeployment({
+        namespace: 'default',
+        body: deployment('calm', 'nginx:1', 2) as any,
+      });
+      await eventually(async () => (await read()).status?.readyReplicas === 2);
+      await new Promise(r => setTimeout(r, 100));
+      const settled = calls();
+      // 30 ticks of 10 ms.
+      await new Promise(r => setTimeout(r, 300));
+      expect(calls()).toBe(settled);
+
+      // A change wakes them, and the clock drives the new pods' start.
+      await apps.patchNamespacedDeployment(
+        {
+          name: 'calm',
+          namespace: 'default',
+          body: { spec: { replicas: 3 } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await eventually(async () => (await read()).status?.readyReplicas === 3);
+      expect(calls()).toBeGreaterThan(settled);
+    } finally {
+      for (const spy of loops) spy.mockRestore();
       await sandbox.stop();
     }
   });

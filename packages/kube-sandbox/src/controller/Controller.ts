@@ -51,6 +51,11 @@ export class Controller {
   private scheduled?: NodeJS.Immediate;
   private unsubscribe?: () => void;
   private reconciling = false;
+  /**
+   * The store's revision when each loop last ran, changed nothing and left
+   * nothing waiting on the clock.
+   */
+  private readonly idleAt = new Map<Reconciler, number>();
   /** The last reconcile error per object, for debugging from tests. */
   readonly errors = new Map<string, string>();
 
@@ -138,14 +143,29 @@ export class Controller {
       for (let i = 0; i < 3; i++) {
         let changed = false;
         for (const loop of this.loops) {
-          changed =
-            loop.reconcileAll((obj, f) => this.safely(obj, f)) || changed;
+          changed = this.run(loop) || changed;
         }
         if (!changed) break;
       }
     } finally {
       this.reconciling = false;
     }
+  }
+
+  private run(loop: Reconciler): boolean {
+    const revision = this.ctx.store.currentRevision();
+    if (this.idleAt.get(loop) === revision) return false;
+    const changed = loop.reconcileAll((obj, f) => this.safely(obj, f));
+    if (
+      !changed &&
+      this.ctx.store.currentRevision() === revision &&
+      loop.waitsOnClock?.() === false
+    ) {
+      this.idleAt.set(loop, revision);
+    } else {
+      this.idleAt.delete(loop);
+    }
+    return changed;
   }
 
   // One broken object (say, a name clash with an unowned ReplicaSet) must not

@@ -25,6 +25,13 @@ export class DeploymentController implements Reconciler {
     string,
     { at: number; fingerprint: string }
   >();
+  /**
+   * In the last run: Deployments seen, and those seen complete. One that is
+   * not (rolling out, being deleted, or failing to reconcile) has a deadline
+   * running.
+   */
+  private seen = 0;
+  private complete = 0;
 
   private constructor(private readonly ctx: ControllerContext) {}
 
@@ -32,9 +39,16 @@ export class DeploymentController implements Reconciler {
     return new DeploymentController(ctx);
   }
 
+  waitsOnClock() {
+    return this.complete < this.seen;
+  }
+
   reconcileAll(safely: (obj: any, f: () => boolean) => boolean) {
     let changed = false;
+    this.seen = 0;
+    this.complete = 0;
     for (const d of this.ctx.store.list(this.ctx.t.deployments)) {
+      this.seen++;
       changed = safely(d, () => this.reconcile(d)) || changed;
     }
     return changed;
@@ -226,6 +240,7 @@ export class DeploymentController implements Reconciler {
       replicas === desired &&
       availableReplicas === desired &&
       (current.status?.availableReplicas ?? 0) === desired;
+    if (complete) this.complete++;
 
     const fingerprint = `${hash}/${replicas}/${readyReplicas}/${availableReplicas}/${updatedReplicas}/${desired}`;
     const prog = this.progress.get(d.metadata.uid);

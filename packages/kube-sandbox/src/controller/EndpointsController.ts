@@ -26,6 +26,8 @@ function targetPort(pod: any, port: any): number | undefined {
  */
 export class EndpointsController implements Reconciler {
   readonly name = 'endpoints';
+  /** Its result depends on the store alone, never on the clock. */
+  readonly waitsOnClock = () => false;
 
   private constructor(private readonly ctx: ControllerContext) {}
 

@@ -11,6 +11,8 @@ const FOREGROUND = 'foregroundDeletion';
  */
 export class GarbageCollector implements Reconciler {
   readonly name = 'garbagecollector';
+  /** Its result depends on the store alone, never on the clock. */
+  readonly waitsOnClock = () => false;
   /** uids of deleted objects whose dependents are still to be collected. */
   private readonly deleted = new Set<string>();
   private unsubscribe?: () => void;

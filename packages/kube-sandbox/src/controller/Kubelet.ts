@@ -2,14 +2,38 @@ import { ControllerContext } from './ControllerContext';
 import { EmitOnce, KubeletEvent, waiting } from './containerStatus';
 import { imagePullProblem } from './imagePullProblem';
 import { missingReferences } from './missingReferences';
-import { now } from './objects';
+import { now, sameJsonIgnoring } from './objects';
 import { podBehaviour } from './podBehaviour';
 import { pullBackOff } from './pullBackOff';
 import { Reconciler } from './Reconciler';
 import { runContainers } from './runContainers';
 import { terminatePod } from './terminatePod';
 
+/** Status fields that change with the clock, not with the pod. */
+const TIMESTAMPS = new Set(['startedAt', 'finishedAt', 'lastTransitionTime']);
+
 const COMPONENT = 'kubelet';
+
+/**
+ * A pod whose status changes only when it or what it references changes:
+ * finished, or running with every container ready and nothing simulated to
+ * go wrong later. Anything else (starting, pulling, crash-looping, failing
+ * its probe, running to completion, terminating) moves with the clock.
+ */
+function isSettled(pod: any): boolean {
+  if (pod.metadata.deletionTimestamp) return false;
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return true;
+  if (phase !== 'Running') return false;
+  if ((pod.spec?.restartPolicy ?? 'Always') !== 'Always') return false;
+  if (podBehaviour(pod).failure !== undefined) return false;
+  const containers: any[] = pod.spec?.containers ?? [];
+  const statuses: any[] = pod.status?.containerStatuses ?? [];
+  return (
+    statuses.length === containers.length &&
+    statuses.every(s => s.ready === true && s.state?.running !== undefined)
+  );
+}
 /** How often the kubelet repeats FailedMount and config errors (10 s). */
 const RETRY_PERIOD_MS = 10000;
 
@@ -36,6 +60,8 @@ interface PodState {
 export class Kubelet implements Reconciler {
   readonly name = 'kubelet';
   private readonly pods = new Map<string, PodState>();
+  /** Whether the last run left a pod in a transition that takes time. */
+  private transitioning = false;
 
   private constructor(private readonly ctx: ControllerContext) {}
 
@@ -43,13 +69,19 @@ export class Kubelet implements Reconciler {
     return new Kubelet(ctx);
   }
 
+  waitsOnClock() {
+    return this.transitioning;
+  }
+
   reconcileAll(safely: (obj: any, f: () => boolean) => boolean) {
     let changed = false;
+    this.transitioning = false;
     const live = new Set<string>();
     for (const pod of this.ctx.store.list(this.ctx.t.pods)) {
       live.add(pod.metadata.uid);
       if (!pod.spec?.nodeName) continue;
       changed = safely(pod, () => this.sync(pod)) || changed;
+      if (!isSettled(pod)) this.transitioning = true;
     }
     for (const uid of this.pods.keys()) {
       if (!live.has(uid)) this.pods.delete(uid);
@@ -242,15 +274,9 @@ export class Kubelet implements Reconciler {
       qosClass: previous.qosClass ?? 'BestEffort',
     };
     status.podIPs = [{ ip: status.podIP }];
-    // Compare without timestamps so unchanged pods are not rewritten.
-    const strip = (x: any) =>
-      JSON.stringify(x, (k, v) =>
-        k === 'startedAt' || k === 'finishedAt' || k === 'lastTransitionTime'
-          ? undefined
-          : v,
-      );
     let updated = pod;
-    const statusChanged = strip(status) !== strip(previous);
+    // Compared without timestamps so unchanged pods are not rewritten.
+    const statusChanged = !sameJsonIgnoring(status, previous, TIMESTAMPS);
     if (statusChanged) updated = ctx.write(ctx.t.pods, { ...pod, status });
     for (const [type, reason, message] of events) {
       ctx.recordEvent(updated, type, reason, message, COMPONENT);

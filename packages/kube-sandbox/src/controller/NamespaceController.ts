@@ -22,6 +22,8 @@ export class NamespaceController implements Reconciler {
   readonly name = 'namespace';
   /** Namespace uid → real time this controller first saw it terminating. */
   private readonly since = new Map<string, number>();
+  /** Whether the last run saw a namespace terminating. */
+  private terminating = false;
 
   private constructor(private readonly ctx: ControllerContext) {}
 
@@ -29,10 +31,17 @@ export class NamespaceController implements Reconciler {
     return new NamespaceController(ctx);
   }
 
+  /** A terminating namespace waits out `namespaceTerminationMs`. */
+  waitsOnClock() {
+    return this.terminating;
+  }
+
   reconcileAll(safely: (obj: any, f: () => boolean) => boolean) {
     let changed = false;
+    this.terminating = false;
     for (const ns of this.ctx.store.list(this.ctx.t.namespaces)) {
       if (ns.status?.phase === 'Terminating') {
+        this.terminating = true;
         changed = safely(ns, () => this.reconcile(ns)) || changed;
       }
     }

@@ -33,6 +33,11 @@ export class ReplicaSetController implements Reconciler {
     return new ReplicaSetController(ctx);
   }
 
+  /** Only a creation retry's back-off waits on the clock. */
+  waitsOnClock() {
+    return this.retryAt.size > 0;
+  }
+
   reconcileAll(safely: (obj: any, f: () => boolean) => boolean) {
     let changed = false;
     for (const rs of this.ctx.store.list(this.ctx.t.replicasets)) {

@@ -6,6 +6,8 @@ import { quotaStatus } from '../server/admission/quotaUsage';
 /** The resource quota controller: keeps `status.hard` and `status.used` current. */
 export class ResourceQuotaController implements Reconciler {
   readonly name = 'resourcequota';
+  /** Its result depends on the store alone, never on the clock. */
+  readonly waitsOnClock = () => false;
 
   private constructor(private readonly ctx: ControllerContext) {}
 

@@ -38,6 +38,8 @@ export function podRequests(pod: any) {
  */
 export class Scheduler implements Reconciler {
   readonly name = 'scheduler';
+  /** Its result depends on the store alone, never on the clock. */
+  readonly waitsOnClock = () => false;
   private readonly capacity: { cpu: number; memory: number; pods: number };
 
   private constructor(private readonly ctx: ControllerContext) {

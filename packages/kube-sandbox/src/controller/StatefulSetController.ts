@@ -18,6 +18,8 @@ const COMPONENT = 'statefulset-controller';
  */
 export class StatefulSetController implements Reconciler {
   readonly name = 'statefulset';
+  /** Its result depends on the store alone, never on the clock. */
+  readonly waitsOnClock = () => false;
 
   private constructor(private readonly ctx: ControllerContext) {}
 

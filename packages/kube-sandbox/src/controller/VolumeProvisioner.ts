@@ -8,6 +8,8 @@ import { Reconciler } from './Reconciler';
  */
 export class VolumeProvisioner implements Reconciler {
   readonly name = 'persistentvolume-binder';
+  /** Its result depends on the store alone, never on the clock. */
+  readonly waitsOnClock = () => false;
   private readonly reported = new Set<string>();
 
   private constructor(private readonly ctx: ControllerContext) {}

@@ -16,14 +16,32 @@ interface ParsedImage {
   digest?: string;
 }
 
+/**
+ * Image → its parse (or the grammar's refusal). The kubelet asks on every
+ * tick for every container, and a cluster runs few distinct images.
+ */
+const parsed = new Map<string, ParsedImage | Error>();
+const PARSED_MAX = 1000;
+
 function parse(image: string): ParsedImage {
-  const ref = parseFamiliarName(image);
-  return {
-    domain: ref.domain ?? 'docker.io',
-    repository: ref.repository ?? '',
-    tag: ref.tag,
-    digest: ref.digest,
-  };
+  let result = parsed.get(image);
+  if (!result) {
+    try {
+      const ref = parseFamiliarName(image);
+      result = {
+        domain: ref.domain ?? 'docker.io',
+        repository: ref.repository ?? '',
+        tag: ref.tag,
+        digest: ref.digest,
+      };
+    } catch (e) {
+      result = e instanceof Error ? e : new Error(String(e));
+    }
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(image, result);
+  }
+  if (result instanceof Error) throw result;
+  return result;
 }
 
 /** `docker.io/library/nginx:latest`: the name containerd pulls. */

@@ -1,4 +1,4 @@
-import { HASH, sameTemplateIgnoringHash } from './objects';
+import { HASH, sameJsonIgnoring, sameTemplateIgnoringHash } from './objects';
 
 describe('sameTemplateIgnoringHash', () => {
   const template = {
@@ -32,5 +32,31 @@ describe('sameTemplateIgnoringHash', () => {
         metadata: { labels: { app: 'api' } },
       }),
     ).toBe(false);
+  });
+});
+
+describe('sameJsonIgnoring', () => {
+  const ignored = new Set(['at']);
+
+  it('is JSON equality without the ignored keys', () => {
+    const a = { phase: 'Running', list: [{ ready: true, at: 1 }], at: 2 };
+    const b = { list: [{ at: 9, ready: true }], phase: 'Running' };
+    expect(sameJsonIgnoring(a, b, ignored)).toBe(true);
+    expect(sameJsonIgnoring(a, { ...b, phase: 'Pending' }, ignored)).toBe(
+      false,
+    );
+    expect(
+      sameJsonIgnoring(a, { ...b, list: [{ ready: false }] }, ignored),
+    ).toBe(false);
+    expect(sameJsonIgnoring(a, { ...b, list: [] }, ignored)).toBe(false);
+    expect(sameJsonIgnoring(a, { ...b, extra: 1 }, ignored)).toBe(false);
+  });
+
+  it('counts an undefined field as absent, as JSON does', () => {
+    expect(sameJsonIgnoring({ a: 1, b: undefined }, { a: 1 }, ignored)).toBe(
+      true,
+    );
+    expect(sameJsonIgnoring({ a: 1 }, { a: 1, b: null }, ignored)).toBe(false);
+    expect(sameJsonIgnoring([1, 2], { 0: 1, 1: 2 }, ignored)).toBe(false);
   });
 });

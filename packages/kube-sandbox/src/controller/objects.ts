@@ -5,17 +5,34 @@ import { createHash } from 'node:crypto';
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const HASH = 'pod-template-hash';
 
+/** The last `now()`: every pod of every tick asks within the same second. */
+let lastNow = { second: -1, text: '' };
+
 /** RFC 3339 with second precision, as the API server writes timestamps. */
 export function now() {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lastNow.second) {
+    lastNow = {
+      second,
+      text: new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    };
+  }
+  return lastNow.text;
 }
 
+/** Hashes by template object: stored objects are immutable. */
+const templateHashes = new WeakMap<object, string>();
+
 export function templateHash(template: any) {
-  return createHash('sha256')
+  const known = template && templateHashes.get(template);
+  if (known) return known;
+  const hash = createHash('sha256')
     .update(JSON.stringify(template ?? {}))
     .digest('hex')
     .slice(0, 10)
     .replace(/[^a-z0-9]/g, 'x');
+  if (template) templateHashes.set(template, hash);
+  return hash;
 }
 
 /**
@@ -140,4 +157,39 @@ export function isActivePod(pod: any) {
 
 export function sameJson(a: any, b: any) {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Whether two JSON values print the same once the `ignored` keys are left
+ * out at any depth, without printing them: the kubelet compares every pod's
+ * status on every tick. Fields that are undefined count as absent, as in
+ * JSON; key order does not matter.
+ */
+export function sameJsonIgnoring(
+  a: any,
+  b: any,
+  ignored: ReadonlySet<string>,
+): boolean {
+  if (a === b) return true;
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null
+  ) {
+    return false;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) {
+      return false;
+    }
+    return a.every((item, i) => sameJsonIgnoring(item, b[i], ignored));
+  }
+  const keys = (o: any) =>
+    Object.keys(o).filter(k => o[k] !== undefined && !ignored.has(k));
+  const aKeys = keys(a);
+  if (aKeys.length !== keys(b).length) return false;
+  return aKeys.every(
+    k => b[k] !== undefined && sameJsonIgnoring(a[k], b[k], ignored),
+  );
 }

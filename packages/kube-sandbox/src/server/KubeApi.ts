@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import YAML from 'yaml';
 import { admit } from './admission/admissionChain';
 import { AdmissionRequest } from './admission/AdmissionPlugin';
 import { applyDefaults } from './defaults';
@@ -12,6 +11,7 @@ import {
   strategicMerge,
 } from './patches';
 import { apiVersionOf, ResourceRegistry, ResourceType } from './resources';
+import { parseYamlBody } from './parseYamlBody';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { StatusError } from './StatusError';
 
@@ -562,7 +562,7 @@ export class KubeApi {
     }
     let applied: any;
     try {
-      applied = YAML.parse(rawBody);
+      applied = parseYamlBody(rawBody);
     } catch (e) {
       throw StatusError.badRequest(
         `error decoding YAML: ${(e as Error).message}`,

@@ -1,5 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlBody } from './parseYamlBody';
 import { decodeProtobufObject } from './protobuf';
 import { responseJson } from './serialize';
 import { StatusError } from './StatusError';
@@ -44,7 +44,7 @@ export async function readObject(req: IncomingMessage): Promise<any> {
   }
   if (mediaType === 'application/yaml') {
     try {
-      return parseYaml(raw.toString('utf8'));
+      return parseYamlBody(raw.toString('utf8'));
     } catch (e) {
       throw StatusError.badRequest(
         `error decoding request body: ${(e as Error).message}`,

@@ -110,4 +110,68 @@ describe('managedFields', () => {
       }),
     ).not.toThrow();
   });
+
+  it('removes a list item the manager no longer applies, key and all', () => {
+    const merge = (live: any, applied: any) =>
+      strategicMerge(structuredClone(live), applied);
+    const withVolume = (volume: boolean) => ({
+      ...obj,
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: 'a:1',
+                ...(volume
+                  ? { volumeMounts: [{ name: 'config', mountPath: '/etc/x' }] }
+                  : {}),
+              },
+            ],
+            ...(volume
+              ? { volumes: [{ name: 'config', configMap: { name: 'x' } }] }
+              : {}),
+          },
+        },
+      },
+    });
+    const apply = (live: any, applied: any, manager = 'ssa') =>
+      serverSideApply({
+        live,
+        applied,
+        manager,
+        force: true,
+        apiVersion: 'apps/v1',
+        merge,
+      });
+    const first = apply(undefined, withVolume(true));
+    const second = apply(first, withVolume(false));
+    // As the API server: the items go, not just their fields (an item
+    // without its key, as before, made the Deployment invalid).
+    expect(second.spec.template.spec.volumes).toBeUndefined();
+    expect(
+      second.spec.template.spec.containers[0].volumeMounts,
+    ).toBeUndefined();
+
+    // An item another manager still has a field in stays, with its key.
+    const shared = apply(
+      first,
+      {
+        ...obj,
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: 'app' }],
+              volumes: [{ name: 'config', configMap: { name: 'x' } }],
+            },
+          },
+        },
+      },
+      'other',
+    );
+    const kept = apply(shared, withVolume(false));
+    expect(kept.spec.template.spec.volumes).toEqual([
+      { name: 'config', configMap: { name: 'x' } },
+    ]);
+  });
 });

@@ -161,6 +161,21 @@ export function removeAt(obj: any, path: string) {
   }
 }
 
+/** The paths that lead to `path`, shortest first. */
+function ancestorsOf(path: string): string[] {
+  const segs = path.split(SEP);
+  return segs.slice(1).map((_, i) => segs.slice(0, i + 1).join(SEP));
+}
+
+/** A list item's key field, e.g. `…/k:{"name":"config"}/f:name`. */
+function isKeyFieldOfItem(path: string): boolean {
+  const segs = path.split(SEP);
+  const item = segs[segs.length - 2];
+  const field = segs[segs.length - 1];
+  if (!item?.startsWith('k:') || !field.startsWith('f:')) return false;
+  return field.slice(2) in JSON.parse(item.slice(2));
+}
+
 /** Renders a path the way the API server does in conflict messages. */
 export function describePath(path: string): string {
   return path
@@ -322,10 +337,21 @@ export function serverSideApply(options: {
           e !== mine &&
           [...e.fields].some(f => f === p || f.startsWith(p + SEP)),
       );
-    const stale = [...mine.fields]
-      .filter(p => !appliedFields.has(p) && !othersOwn(p))
+    const stale = [...mine.fields].filter(
+      p => !appliedFields.has(p) && !othersOwn(p),
+    );
+    const staleSet = new Set(stale);
+    const removed = stale
+      .filter(
+        p =>
+          // A list item that goes takes its fields with it: removing its key
+          // field first would leave an item that can no longer be found.
+          !ancestorsOf(p).some(a => staleSet.has(a)) &&
+          // An item that stays keeps its key, whoever owned it.
+          !isKeyFieldOfItem(p),
+      )
       .sort((a, b) => b.length - a.length);
-    for (const p of stale) removeAt(result, p);
+    for (const p of removed) removeAt(result, p);
   }
 
   const updatedEntries = entries.filter(e => !isMine(e.entry));

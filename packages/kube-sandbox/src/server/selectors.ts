@@ -99,11 +99,26 @@ export function parseLabelSelector(selector: string | undefined): Matcher {
   };
 }
 
+/**
+ * Compiled selectors by selector object: stored objects are immutable, and
+ * the controllers match the same ReplicaSet's selector on every tick.
+ */
+const compiledSelectors = new WeakMap<object, Matcher>();
+
 /** Compiles a `LabelSelector` object (matchLabels/matchExpressions). */
 export function labelSelectorFromObject(selector: any): Matcher {
   if (!selector) {
     return () => false;
   }
+  let matcher = compiledSelectors.get(selector);
+  if (!matcher) {
+    matcher = compileLabelSelectorObject(selector);
+    compiledSelectors.set(selector, matcher);
+  }
+  return matcher;
+}
+
+function compileLabelSelectorObject(selector: any): Matcher {
   const terms: string[] = [];
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
     terms.push(`${k}=${v}`);

@@ -103,9 +103,13 @@ export type WithinRecord = (
 ) => Promise<void>;
 
 export class DeployService {
+  /**
+   * The workload each record renders, by record id, for drift. A promise:
+   * the first status after a deploy asks for it on every cluster at once.
+   */
   private readonly renderedWorkloads = new Map<
     string,
-    DesiredDeployment | undefined
+    Promise<DesiredDeployment | undefined>
   >();
 
   private constructor(
@@ -995,7 +999,7 @@ export class DeployService {
     const limit = pLimit(CLUSTER_CONCURRENCY);
     return Promise.all(
       clusters.map(cluster =>
-        limit(() =>
+        limit(async () =>
           planCluster({
             kube: this.kube,
             owned: this.owned,
@@ -1003,6 +1007,11 @@ export class DeployService {
             namespace: application,
             service,
             desired: objects,
+            placedKinds: await this.records.placedKinds(
+              application,
+              service,
+              cluster.name,
+            ),
           }),
         ),
       ),
@@ -1292,29 +1301,33 @@ export class DeployService {
     service: string,
     deploymentId: string,
   ): Promise<string[]> {
-    if (!this.renderedWorkloads.has(deploymentId)) {
-      const record = await this.records.get(deploymentId);
-      const workload = record?.spec
-        ? await this.renderer
-            .render({
-              application,
-              service,
-              version: record.version ?? 0,
-              spec: record.spec,
-            })
-            .then(
-              r =>
-                r.objects.find(
-                  o => o.kind === 'Deployment' || o.kind === 'StatefulSet',
-                ) as DesiredDeployment | undefined,
-              // A template removed since: nothing to compare with.
-              () => undefined,
-            )
-        : undefined;
+    let rendered = this.renderedWorkloads.get(deploymentId);
+    if (!rendered) {
+      rendered = this.records.get(deploymentId).then(record =>
+        record?.spec
+          ? this.renderer
+              .render({
+                application,
+                service,
+                version: record.version ?? 0,
+                spec: record.spec,
+              })
+              .then(
+                r =>
+                  r.objects.find(
+                    o => o.kind === 'Deployment' || o.kind === 'StatefulSet',
+                  ) as DesiredDeployment | undefined,
+                // A template removed since: nothing to compare with.
+                () => undefined,
+              )
+          : undefined,
+      );
+      // A failed read is not kept: the next status asks again.
+      rendered.catch(() => this.renderedWorkloads.delete(deploymentId));
       if (this.renderedWorkloads.size > 5000) this.renderedWorkloads.clear();
-      this.renderedWorkloads.set(deploymentId, workload);
+      this.renderedWorkloads.set(deploymentId, rendered);
     }
-    const desired = this.renderedWorkloads.get(deploymentId);
+    const desired = await rendered;
     if (!desired) return [];
     const live = this.live.liveWorkload(cluster, application, service);
     // Not applied yet or not seen yet: a rollout, not drift. A workload

@@ -178,6 +178,8 @@ export class DeploymentStore {
           service: record.service,
           cluster,
           deployment_id: record.id,
+          // Nothing placed yet; a row that exists keeps what it knows.
+          placed_kinds: JSON.stringify([]),
         })
         .onConflict(['application', 'service', 'cluster'])
         .merge(['deployment_id']);
@@ -331,6 +333,59 @@ export class DeploymentStore {
       cluster: row.cluster,
       deploymentId: row.deployment_id,
     }));
+  }
+
+  /**
+   * The kinds (`apiVersion/kind`) the engine may have placed on the cluster
+   * for the service; undefined when not known (every kind may be there).
+   */
+  async placedKinds(
+    application: string,
+    service: string,
+    cluster: string,
+  ): Promise<string[] | undefined> {
+    const row = await this.knex('service_clusters')
+      .where({ application, service, cluster })
+      .first('placed_kinds');
+    return row?.placed_kinds ? JSON.parse(row.placed_kinds) : undefined;
+  }
+
+  /** Before objects of these kinds are applied: they may be there from now on. */
+  async addPlacedKinds(
+    application: string,
+    service: string,
+    cluster: string,
+    kinds: string[],
+  ): Promise<void> {
+    await this.knex.transaction(async trx => {
+      const row = await trx('service_clusters')
+        .where({ application, service, cluster })
+        .first('placed_kinds');
+      // Not known: every kind is listed anyway, until a complete apply.
+      if (!row?.placed_kinds) return;
+      const known: string[] = JSON.parse(row.placed_kinds);
+      const added = kinds.filter(k => !known.includes(k));
+      if (!added.length) return;
+      await trx('service_clusters')
+        .where({ application, service, cluster })
+        .update({ placed_kinds: JSON.stringify([...known, ...added]) });
+    });
+  }
+
+  /**
+   * After a complete apply and prune of the record: only its kinds are
+   * there. A newer record placed since keeps what it recorded.
+   */
+  async setPlacedKinds(
+    application: string,
+    service: string,
+    cluster: string,
+    deploymentId: string,
+    kinds: string[],
+  ): Promise<void> {
+    await this.knex('service_clusters')
+      .where({ application, service, cluster, deployment_id: deploymentId })
+      .update({ placed_kinds: JSON.stringify(kinds) });
   }
 
   /** A cluster no longer holds anything of the service (after a delete). */

@@ -80,8 +80,16 @@ export class DeploymentTracker implements WorkloadListener {
   private readonly inFlight = new Map<string, string>();
   private readonly listeners = new Set<RecordListener>();
   /** Clusters of each record in flight whose service changed since the last look. */
-  private readonly changed = new Map<string, Set<string>>();
+  private readonly changed = new Map<
+    string,
+    { application: string; service: string; clusters: Set<string> }
+  >();
   private flushing: Promise<void> | undefined;
+  /**
+   * Keys of the cluster Events each record in flight has in its timeline:
+   * a rollout's every pod change would otherwise write them all again.
+   */
+  private readonly copiedEvents = new Map<string, Set<string>>();
 
   private constructor(
     private readonly store: DeploymentStore,
@@ -123,9 +131,13 @@ export class DeploymentTracker implements WorkloadListener {
     for (const key of keys) {
       const id = this.inFlight.get(`${key.namespace}/${key.service}`);
       if (!id) continue;
-      const clusters = this.changed.get(id) ?? new Set<string>();
-      clusters.add(cluster);
-      this.changed.set(id, clusters);
+      const changed = this.changed.get(id) ?? {
+        application: key.namespace,
+        service: key.service,
+        clusters: new Set<string>(),
+      };
+      changed.clusters.add(cluster);
+      this.changed.set(id, changed);
     }
     // A rollout on many clusters is a stream of pod changes: one read of the
     // record per batch, not one per change, keeps the database free for the engine.
@@ -140,9 +152,15 @@ export class DeploymentTracker implements WorkloadListener {
       while (this.changed.size) {
         const batch = [...this.changed];
         this.changed.clear();
-        for (const [id, clusters] of batch) {
+        for (const [id, { application, service, clusters }] of batch) {
+          // Changes of clusters the record has not reached yet (the old
+          // version's pods, say) need no read of the record.
+          const reached = [...clusters].filter(cluster =>
+            this.cacheShows(cluster, { id, application, service }),
+          );
+          if (!reached.length) continue;
           const record = await this.store.get(id);
-          if (record) await this.evaluate(record, [...clusters]);
+          if (record) await this.evaluate(record, reached);
         }
       }
     } finally {
@@ -156,6 +174,11 @@ export class DeploymentTracker implements WorkloadListener {
     this.inFlight.clear();
     for (const record of records) {
       this.inFlight.set(`${record.application}/${record.service}`, record.id);
+    }
+    // Records another replica completed.
+    const ids = new Set(records.map(r => r.id));
+    for (const id of this.copiedEvents.keys()) {
+      if (!ids.has(id)) this.copiedEvents.delete(id);
     }
     for (const record of records) {
       if (Date.now() - toMillis(record.createdAt) > this.deadlineMs) {
@@ -191,11 +214,31 @@ export class DeploymentTracker implements WorkloadListener {
       ]);
     }
     // The engine's copy of the record predates this target's new state.
-    const fresh = await this.store.get(record.id);
-    if (!fresh) return;
-    await this.evaluate(fresh, [cluster]);
+    // Until the cache shows the record's objects there is nothing to judge:
+    // their arrival is a change, and evaluated then.
+    if (this.cacheShows(cluster, record)) {
+      const fresh = await this.store.get(record.id);
+      if (!fresh) return;
+      await this.evaluate(fresh, [cluster]);
+    }
     // An ExternalName service is done once applied.
-    if (changed) await this.complete(fresh);
+    if (changed) await this.complete(record);
+  }
+
+  /** Whether the cluster's cache holds the workload this record applied. */
+  private cacheShows(
+    cluster: string,
+    record: { id: string; application: string; service: string },
+  ): boolean {
+    const live = this.live.liveWorkload(
+      cluster,
+      record.application,
+      record.service,
+    )?.object;
+    return (
+      live?.metadata?.annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] ===
+      record.id
+    );
   }
 
   async failed(
@@ -247,17 +290,7 @@ export class DeploymentTracker implements WorkloadListener {
         continue;
       }
       if (record.action === 'delete') continue;
-      const live = this.live.liveWorkload(
-        cluster,
-        record.application,
-        record.service,
-      )?.object;
-      if (
-        live?.metadata?.annotations?.[APP_PLATFORM_ANNOTATIONS.deployment] !==
-        record.id
-      ) {
-        continue; // the cache has not seen this record's objects yet
-      }
+      if (!this.cacheShows(cluster, record)) continue;
       const status = this.live.serviceStatus(
         cluster,
         record.application,
@@ -310,19 +343,24 @@ export class DeploymentTracker implements WorkloadListener {
   /** Keeps the cluster's events about the service in the record's timeline. */
   private async copyEvents(record: DeploymentRow, cluster: string) {
     const since = toMillis(record.createdAt) - 1000;
-    const events: Array<DeploymentEvent & { key?: string }> = [];
+    let copied = this.copiedEvents.get(record.id);
+    if (!copied) {
+      copied = new Set();
+      this.copiedEvents.set(record.id, copied);
+    }
+    const events: Array<DeploymentEvent & { key: string }> = [];
     for (const e of this.live.serviceEvents(
       cluster,
       record.application,
       record.service,
     )) {
-      if (eventMillis(e) < since) continue;
-      events.push({
-        ...toDeploymentEvent(cluster, e),
-        key: `${cluster}:${e.metadata?.uid}:${e.count ?? 1}`.slice(0, 128),
-      });
+      const key = `${cluster}:${e.metadata?.uid}:${e.count ?? 1}`.slice(0, 128);
+      if (copied.has(key) || eventMillis(e) < since) continue;
+      events.push({ ...toDeploymentEvent(cluster, e), key });
     }
+    // Another replica may have copied them too: the store ignores a key it has.
     await this.store.addEvents(record.id, events);
+    for (const e of events) copied.add(e.key);
   }
 
   private async complete(record: DeploymentRow): Promise<void> {
@@ -330,6 +368,7 @@ export class DeploymentTracker implements WorkloadListener {
     if (!state) return;
     const key = `${record.application}/${record.service}`;
     if (this.inFlight.get(key) === record.id) this.inFlight.delete(key);
+    this.copiedEvents.delete(record.id);
     deploysCounter.add(1, { action: record.action, result: state });
     settleDuration.record((Date.now() - toMillis(record.createdAt)) / 1000, {
       action: record.action,

@@ -8,10 +8,16 @@ import {
   ClusterConnection,
   describeKubeError,
   KubeClients,
+  kubeErrorCode,
 } from '../kube/KubeClients';
 import { OwnedObjects, refOf } from '../ownership/OwnedObjects';
 import { NameTakenError } from './planObjects';
-import { isPrunable, WORKLOAD_KINDS } from './workloadKinds';
+import {
+  isPrunable,
+  kindKey,
+  kindsToList,
+  WORKLOAD_KINDS,
+} from './workloadKinds';
 import { ServiceStore } from '../services/ServiceStore';
 import {
   ObservedTarget,
@@ -240,8 +246,13 @@ export class ServiceWorkloads implements ReconcileDomain {
       cluster: cluster.name,
     });
     const record = row ? await this.store.get(row.deploymentId) : undefined;
+    const placed = await this.store.placedKinds(
+      application,
+      service,
+      cluster.name,
+    );
     if (!record || record.action === 'delete' || !record.spec) {
-      await this.removeAll(cluster, application, service);
+      await this.removeAll(cluster, application, service, placed);
       if (record) {
         await this.store.forgetCluster(
           application,
@@ -258,6 +269,16 @@ export class ServiceWorkloads implements ReconcileDomain {
     });
     try {
       const { objects } = await this.renderOnce(record);
+      // Recorded first: a crash after an apply still lists the new kinds.
+      const kinds = [...new Set(objects.map(kindKey))];
+      if (placed && kinds.some(kind => !placed.includes(kind))) {
+        await this.store.addPlacedKinds(
+          application,
+          service,
+          cluster.name,
+          kinds,
+        );
+      }
       for (const object of objects) {
         // A name another service of the namespace holds stays that
         // service's; checked on the object ensure reads anyway.
@@ -275,7 +296,26 @@ export class ServiceWorkloads implements ReconcileDomain {
           },
         });
       }
-      await this.prune(cluster, application, service, objects);
+      const kept = await this.prune(
+        cluster,
+        application,
+        service,
+        objects,
+        placed,
+      );
+      const stays = [...new Set([...kinds, ...kept.map(kindKey)])];
+      if (
+        placed?.length !== stays.length ||
+        stays.some(kind => !placed.includes(kind))
+      ) {
+        await this.store.setPlacedKinds(
+          application,
+          service,
+          cluster.name,
+          record.id,
+          stays,
+        );
+      }
     } catch (error) {
       await this.listener.failed(
         record,
@@ -311,10 +351,12 @@ export class ServiceWorkloads implements ReconcileDomain {
     return rendered;
   }
 
+  /** The service's objects of ours, of the kinds that may be there. */
   private async listOurs(
     cluster: ClusterConnection,
     application: string,
     service: string,
+    kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
   ): Promise<KubernetesObject[]> {
     const selector = this.selector(application, service);
     return this.kube.call(
@@ -322,7 +364,7 @@ export class ServiceWorkloads implements ReconcileDomain {
       'list service objects',
       async ({ objects }) => {
         const lists = await Promise.all(
-          WORKLOAD_KINDS.map(({ apiVersion, kind }) =>
+          kinds.map(({ apiVersion, kind }) =>
             objects
               .list(
                 apiVersion,
@@ -334,8 +376,13 @@ export class ServiceWorkloads implements ReconcileDomain {
                 undefined,
                 selector,
               )
-              .then(list =>
-                list.items.map(item => ({ ...item, apiVersion, kind })),
+              .then(
+                list => list.items.map(item => ({ ...item, apiVersion, kind })),
+                // A cluster that does not serve the kind has none of it.
+                error => {
+                  if (kubeErrorCode(error) === 404) return [];
+                  throw error;
+                },
               ),
           ),
         );
@@ -344,28 +391,45 @@ export class ServiceWorkloads implements ReconcileDomain {
     );
   }
 
-  /** Removes what the version no longer renders, newest kinds first. */
+  /**
+   * Removes what the version no longer renders, newest kinds first; answers
+   * what stays of ours besides the version's objects (claims).
+   */
   private async prune(
     cluster: ClusterConnection,
     application: string,
     service: string,
     keep: KubernetesObject[],
-  ): Promise<void> {
+    placed: string[] | undefined,
+  ): Promise<KubernetesObject[]> {
     const wanted = new Set(keep.map(o => `${o.kind}/${o.metadata?.name}`));
-    const stale = (await this.listOurs(cluster, application, service)).filter(
-      o => isPrunable(o) && !wanted.has(`${o.kind}/${o.metadata?.name}`),
+    const ours = await this.listOurs(
+      cluster,
+      application,
+      service,
+      kindsToList(placed, keep),
     );
-    await this.removeInOrder(cluster, stale);
+    const others = ours.filter(
+      o => !wanted.has(`${o.kind}/${o.metadata?.name}`),
+    );
+    await this.removeInOrder(cluster, others.filter(isPrunable));
+    return others.filter(o => !isPrunable(o));
   }
 
   private async removeAll(
     cluster: ClusterConnection,
     application: string,
     service: string,
+    placed: string[] | undefined,
   ): Promise<void> {
     await this.removeInOrder(
       cluster,
-      await this.listOurs(cluster, application, service),
+      await this.listOurs(
+        cluster,
+        application,
+        service,
+        kindsToList(placed, []),
+      ),
     );
     // A StatefulSet's claims carry the instance's labels but not the
     // engine's: they outlive an uninstall unless it asked for the data to go.

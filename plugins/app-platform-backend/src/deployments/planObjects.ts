@@ -14,7 +14,7 @@ import {
 } from '../kube/KubeClients';
 import { NotOwnedError, OwnedObjects } from '../ownership/OwnedObjects';
 import { diffObjects } from './diffObjects';
-import { isPrunable, WORKLOAD_KINDS } from './workloadKinds';
+import { isPrunable, kindsToList } from './workloadKinds';
 
 /** An object of that name exists and is ours, but belongs to another service. */
 export class NameTakenError extends ConflictError {
@@ -88,6 +88,8 @@ export async function planCluster(options: {
   namespace: string;
   service: string;
   desired: KubernetesObject[];
+  /** The kinds the engine may have placed (`apiVersion/kind`); undefined: any. */
+  placedKinds?: string[];
   signal?: AbortSignal;
 }): Promise<ClusterPlan> {
   const { kube, owned, cluster, namespace, service, signal } = options;
@@ -170,6 +172,7 @@ export async function planCluster(options: {
         namespace,
         service,
         desired,
+        placedKinds: options.placedKinds,
         signal,
       })),
     );
@@ -216,16 +219,12 @@ async function plannedDeletions(options: {
   namespace: string;
   service: string;
   desired: KubernetesObject[];
+  placedKinds?: string[];
   signal?: AbortSignal;
 }): Promise<PlannedObject[]> {
   const { kube, owned, cluster, namespace, service, desired, signal } = options;
   const kept = new Set(desired.map(keyOf));
-  const kinds = [...WORKLOAD_KINDS];
-  for (const object of desired) {
-    if (!kinds.some(k => k.kind === object.kind)) {
-      kinds.push({ apiVersion: object.apiVersion!, kind: object.kind! });
-    }
-  }
+  const kinds = kindsToList(options.placedKinds, desired);
   const selector = `${
     APP_PLATFORM_LABELS.service
   }=${service},${owned.selector()}`;

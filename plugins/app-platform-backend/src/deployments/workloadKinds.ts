@@ -25,3 +25,33 @@ export const WORKLOAD_KINDS: ReadonlyArray<{
 export function isPrunable(object: KubernetesObject): boolean {
   return object.kind !== 'PersistentVolumeClaim';
 }
+
+type Kind = { apiVersion: string; kind: string };
+
+/** A kind as `service_clusters.placed_kinds` records it: `apiVersion/kind`. */
+export function kindKey(object: { apiVersion?: string; kind?: string }) {
+  return `${object.apiVersion}/${object.kind}`;
+}
+
+/**
+ * The kinds to list for a service's objects on a cluster, in creation
+ * order: those the engine may have placed there (every workload kind when
+ * that is not known) and those about to be applied.
+ */
+export function kindsToList(
+  placed: ReadonlyArray<string> | undefined,
+  rendered: ReadonlyArray<KubernetesObject>,
+): Kind[] {
+  const wanted = new Set([
+    ...(placed ?? WORKLOAD_KINDS.map(kindKey)),
+    ...rendered.map(kindKey),
+  ]);
+  const workload = WORKLOAD_KINDS.filter(k => wanted.has(kindKey(k)));
+  for (const k of workload) wanted.delete(kindKey(k));
+  // Kinds a template renders beyond the workload kinds, after them.
+  const others = [...wanted].map(key => {
+    const slash = key.lastIndexOf('/');
+    return { apiVersion: key.slice(0, slash), kind: key.slice(slash + 1) };
+  });
+  return [...workload, ...others];
+}

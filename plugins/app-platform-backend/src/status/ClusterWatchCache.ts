@@ -110,11 +110,11 @@ const HELD_BACK_MAX = 1_000;
 export class ClusterWatchCache {
   private readonly groups = new Map<string, Group>();
   private readonly namespaceCounts = new Map<string, number>();
-  /** Events by namespace, then name: reads look at one namespace only. */
-  private readonly eventsByNamespace = new Map<
-    string,
-    Map<string, CoreV1Event>
-  >();
+  /**
+   * Events by the object they are about (`objectKey`), then name: a
+   * service's reads look at its own objects' Events, not its namespace's.
+   */
+  private readonly eventsByObject = new Map<string, Map<string, CoreV1Event>>();
   /** Refused Events by namespace/name, oldest first, with when they came. */
   private readonly heldBack = new Map<string, { e: CoreV1Event; at: number }>();
   private readonly listeners = new Set<Listener>();
@@ -299,26 +299,21 @@ export class ClusterWatchCache {
     const statefulSet = [...group.statefulSets.values()][0];
     const replicaSets = [...group.replicaSets.values()];
     const pods = [...group.pods.values()];
-    const uids = new Set<string>();
-    const names = new Set<string>();
-    const add = (kind: string, obj: KubernetesObject) => {
-      if (obj.metadata?.uid) uids.add(obj.metadata.uid);
-      names.add(`${kind}/${obj.metadata?.name}`);
-    };
-    if (deployment) add('Deployment', deployment);
-    if (statefulSet) add('StatefulSet', statefulSet);
-    replicaSets.forEach(rs => add('ReplicaSet', rs));
-    pods.forEach(pod => add('Pod', pod));
     const events: CoreV1Event[] = [];
-    for (const e of this.eventsByNamespace.get(namespace)?.values() ?? []) {
-      const io = e.involvedObject;
-      if (
-        (io?.uid && uids.has(io.uid)) ||
-        (!io?.uid && names.has(`${io?.kind}/${io?.name}`))
-      ) {
-        events.push(e);
+    const collect = (kind: string, obj: KubernetesObject) => {
+      const about = this.eventsByObject.get(
+        objectKey(namespace, kind, obj.metadata?.name),
+      );
+      for (const e of about?.values() ?? []) {
+        // Not about an earlier object of the same name (a re-created Pod).
+        const uid = e.involvedObject?.uid;
+        if (!uid || uid === obj.metadata?.uid) events.push(e);
       }
-    }
+    };
+    if (deployment) collect('Deployment', deployment);
+    if (statefulSet) collect('StatefulSet', statefulSet);
+    replicaSets.forEach(rs => collect('ReplicaSet', rs));
+    pods.forEach(pod => collect('Pod', pod));
     return { deployment, statefulSet, replicaSets, pods, events };
   }
 
@@ -478,19 +473,19 @@ export class ClusterWatchCache {
     const io = e.involvedObject;
     const namespace = e.metadata?.namespace;
     const name = e.metadata?.name;
-    if (!namespace || !name) return;
-    let events = this.eventsByNamespace.get(namespace);
+    if (!namespace || !name || !io?.name) return;
+    const about = objectKey(namespace, io.kind, io.name);
+    let events = this.eventsByObject.get(about);
     if (deleted) {
       events?.delete(name);
-      if (events?.size === 0) this.eventsByNamespace.delete(namespace);
+      if (events?.size === 0) this.eventsByObject.delete(about);
     } else {
       if (!events) {
         events = new Map();
-        this.eventsByNamespace.set(namespace, events);
+        this.eventsByObject.set(about, events);
       }
       events.set(name, e);
     }
-    if (!io?.name) return;
     const byKind: Record<string, Reflector<KubernetesObject> | undefined> = {
       Pod: this.pods,
       ReplicaSet: this.replicaSets,
@@ -527,6 +522,15 @@ export class ClusterWatchCache {
   private healthChanged() {
     for (const listener of this.healthListeners) listener();
   }
+}
+
+/** What an Event is about: `namespace/kind/name`. */
+function objectKey(
+  namespace: string,
+  kind: string | undefined,
+  name: string | undefined,
+): string {
+  return `${namespace}/${kind}/${name}`;
 }
 
 function groupKey(namespace: string, service: string) {
