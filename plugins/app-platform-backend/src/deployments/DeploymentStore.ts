@@ -229,6 +229,22 @@ export class DeploymentStore {
     return byId;
   }
 
+  /** Those of the records whose target on the cluster is still `pending`. */
+  async pendingOn(cluster: string, ids: string[]): Promise<Set<string>> {
+    const pending = new Set<string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += IN_CHUNK) {
+      const rows: Array<{ deployment_id: string }> = await this.knex(
+        'deployment_targets',
+      )
+        .where({ cluster, state: 'pending' })
+        .whereIn('deployment_id', unique.slice(i, i + IN_CHUNK))
+        .select('deployment_id');
+      for (const row of rows) pending.add(row.deployment_id);
+    }
+    return pending;
+  }
+
   /** Every record still deploying, e.g. to resume them after a restart. */
   async listInFlight(): Promise<DeploymentRow[]> {
     const rows = await this.knex('deployments').where({ in_flight: 1 });

@@ -81,4 +81,68 @@ describe('DeploymentTracker', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'does not read a record for changes on clusters whose cache does not show it, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateDatabase(knex);
+      await knex('applications').insert({
+        name: 'shop',
+        owner: 'group:default/team-a',
+        created_by: 'user:default/alice',
+      });
+      await knex('services').insert({
+        application: 'shop',
+        name: 'web',
+        created_by: 'user:default/alice',
+      });
+      const store = DeploymentStore.create({ knex });
+      const record = {
+        id: 'r1',
+        application: 'shop',
+        service: 'web',
+        action: 'deploy' as const,
+        createdBy: 'user:default/alice',
+        summary: 'first',
+        clusters: ['far-away'],
+      };
+      await knex.transaction(trx => store.insert(record, trx));
+      // No cache for the cluster: it shows no workload of the record.
+      const live = StatusCaches.create({
+        kube: KubeClients.create(),
+        clusters: {
+          list: async () => [],
+          connection: async () => {
+            throw new Error('not registered');
+          },
+        },
+        labelSelector: 'app-platform.io/installation=test',
+        logger: mockServices.logger.mock(),
+      });
+      const tracker = DeploymentTracker.create({
+        store,
+        live,
+        logger: mockServices.logger.mock(),
+        deadlineMs: 60_000,
+      });
+      tracker.started(record);
+      const reads = jest.spyOn(store, 'get');
+
+      // The old version's pods changing, before the engine got there.
+      await tracker.servicesChanged('far-away', [
+        { namespace: 'shop', service: 'web' },
+      ]);
+      await tracker.applied((await store.get('r1'))!, 'far-away');
+      reads.mockClear();
+      await tracker.servicesChanged('far-away', [
+        { namespace: 'shop', service: 'web' },
+      ]);
+      expect(reads).not.toHaveBeenCalled();
+      expect((await store.get('r1'))?.targets[0].state).toBe('deploying');
+
+      await live.stop();
+      await knex.destroy();
+    },
+  );
 });

@@ -157,6 +157,25 @@ export class ServiceWorkloads implements ReconcileDomain {
     const records = await this.store.summaries(
       desired.map(row => row.deploymentId),
     );
+    // A deploy's own pass: a record the engine has not applied on this
+    // cluster is out of sync whatever the cluster holds, so the three
+    // cluster-wide lists would only delay the apply by a round trip.
+    if (only && desired.length > 0) {
+      const pending = await this.store.pendingOn(
+        cluster.name,
+        desired.map(row => row.deploymentId),
+      );
+      if (desired.every(row => pending.has(row.deploymentId))) {
+        return desired.map(row => ({
+          target: workloadTarget(row.application, row.service),
+          desired:
+            records.get(row.deploymentId)?.action === 'delete'
+              ? 'absent'
+              : 'present',
+          inSync: false,
+        }));
+      }
+    }
     const selector = this.selector(only?.application, only?.service);
     const [deployments, statefulSets, services] = await this.kube.call(
       cluster,
