@@ -73,7 +73,11 @@ describe('toClientModel', () => {
       );
       const raw = async (path: string) =>
         JSON.parse(
-          (await kube.call(cluster, 'read', ({ get }) => get(path, new URLSearchParams()))).body,
+          (
+            await kube.call(cluster, 'read', ({ get }) =>
+              get(path, new URLSearchParams()),
+            )
+          ).body,
         );
       expect(
         (await raw('/api/v1/namespaces/shop/limitranges/defaults')).spec
