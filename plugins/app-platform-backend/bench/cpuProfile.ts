@@ -3,8 +3,10 @@ import { Session } from 'node:inspector/promises';
 /**
  * The V8 CPU profile of this process between `start` and `stop`, as a
  * `.cpuprofile` (Chrome DevTools' Performance panel opens it). The bench
- * profiles the 10-cluster runs only, in the backend and in the sandboxes'
- * process, with `BENCH_CPU_PROFILE=<directory>`.
+ * profiles each counted plan+apply, on 1 and on 10 clusters, in the backend
+ * and in the sandboxes' process, with `BENCH_CPU_PROFILE=<directory>`. The
+ * time `Profiler.stop` takes shows in the profile as `post`
+ * (node:inspector): leave it out when reading.
  */
 export class CpuProfile {
   private constructor(private readonly session: Session) {}

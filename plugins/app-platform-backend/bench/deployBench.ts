@@ -54,9 +54,9 @@ import {
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 /** Measured plan+apply runs per cluster count (after one warm-up). */
 const DEPLOY_RUNS = Number(process.env.BENCH_DEPLOY_RUNS ?? 5);
-/** Rollouts for the Ready → status figure (each on 2 clusters). */
-/** BENCH_CPU_PROFILE=<directory>: CPU profiles of the 10-cluster runs. */
+/** BENCH_CPU_PROFILE=<directory>: CPU profiles of the counted plan+apply runs. */
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+/** Rollouts for the Ready → status figure (each on 2 clusters). */
 const ROLLOUTS = Number(process.env.BENCH_ROLLOUTS ?? 50);
 const STATUS_CALLS = Number(process.env.BENCH_STATUS_CALLS ?? 200);
 const CLUSTERS = 10;

@@ -14,6 +14,20 @@ const TIMESTAMPS = new Set(['startedAt', 'finishedAt', 'lastTransitionTime']);
 
 const COMPONENT = 'kubelet';
 
+/** How often the kubelet repeats FailedMount and config errors (10 s). */
+const RETRY_PERIOD_MS = 10000;
+
+interface PodState {
+  /** Real ms the kubelet first saw the pod on its node. */
+  seen: number;
+  /** Real ms all containers could start (images pulled, config present). */
+  runnable?: number;
+  /** Real ms the kubelet first saw the pod's deletion. */
+  stopping?: number;
+  /** Event keys already emitted, for one-off and per-period events. */
+  emitted: Set<string>;
+}
+
 /**
  * A pod whose status changes only when it or what it references changes:
  * finished, or running with every container ready and nothing simulated to
@@ -33,19 +47,6 @@ function isSettled(pod: any): boolean {
     statuses.length === containers.length &&
     statuses.every(s => s.ready === true && s.state?.running !== undefined)
   );
-}
-/** How often the kubelet repeats FailedMount and config errors (10 s). */
-const RETRY_PERIOD_MS = 10000;
-
-interface PodState {
-  /** Real ms the kubelet first saw the pod on its node. */
-  seen: number;
-  /** Real ms all containers could start (images pulled, config present). */
-  runnable?: number;
-  /** Real ms the kubelet first saw the pod's deletion. */
-  stopping?: number;
-  /** Event keys already emitted, for one-off and per-period events. */
-  emitted: Set<string>;
 }
 
 /**

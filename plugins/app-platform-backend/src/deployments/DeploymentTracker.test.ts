@@ -1,4 +1,8 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { migrateDatabase } from '../database/migrateDatabase';
 import { KubeClients } from '../kube/KubeClients';
 import { StatusCaches } from '../status/StatusCaches';
@@ -10,60 +14,69 @@ jest.setTimeout(60_000);
 describe('DeploymentTracker', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
+  /**
+   * Record `r1` of shop/web in flight on cluster `far-away`, which has no
+   * watch cache: it never shows anything of the service.
+   */
+  async function recordOnUnwatchedCluster(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await migrateDatabase(knex);
+    await knex('applications').insert({
+      name: 'shop',
+      owner: 'group:default/team-a',
+      created_by: 'user:default/alice',
+    });
+    await knex('services').insert({
+      application: 'shop',
+      name: 'web',
+      created_by: 'user:default/alice',
+    });
+    const store = DeploymentStore.create({ knex });
+    const record = {
+      id: 'r1',
+      application: 'shop',
+      service: 'web',
+      action: 'deploy' as const,
+      createdBy: 'user:default/alice',
+      summary: 'first',
+      clusters: ['far-away'],
+    };
+    await knex.transaction(trx => store.insert(record, trx));
+    const live = StatusCaches.create({
+      kube: KubeClients.create(),
+      clusters: {
+        list: async () => [],
+        connection: async () => {
+          throw new Error('not registered');
+        },
+      },
+      labelSelector: 'app-platform.io/installation=test',
+      logger: mockServices.logger.mock(),
+    });
+    const trackerWithDeadline = (deadlineMs: number) =>
+      DeploymentTracker.create({
+        store,
+        live,
+        logger: mockServices.logger.mock(),
+        deadlineMs,
+      });
+    const stop = async () => {
+      await live.stop();
+      await knex.destroy();
+    };
+    return { record, store, trackerWithDeadline, stop };
+  }
+
   it.each(databases.eachSupportedId())(
     'leaves no record deploying past its deadline, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await migrateDatabase(knex);
-      await knex('applications').insert({
-        name: 'shop',
-        owner: 'group:default/team-a',
-        created_by: 'user:default/alice',
-      });
-      await knex('services').insert({
-        application: 'shop',
-        name: 'web',
-        created_by: 'user:default/alice',
-      });
-      const store = DeploymentStore.create({ knex });
-      await knex.transaction(trx =>
-        store.insert(
-          {
-            id: 'r1',
-            application: 'shop',
-            service: 'web',
-            action: 'deploy',
-            createdBy: 'user:default/alice',
-            summary: 'first',
-            clusters: ['far-away'],
-          },
-          trx,
-        ),
-      );
-      // No cache for the cluster: it never says anything about the service.
-      const live = StatusCaches.create({
-        kube: KubeClients.create(),
-        clusters: {
-          list: async () => [],
-          connection: async () => {
-            throw new Error('not registered');
-          },
-        },
-        labelSelector: 'app-platform.io/installation=test',
-        logger: mockServices.logger.mock(),
-      });
-      const tracker = (deadlineMs: number) =>
-        DeploymentTracker.create({
-          store,
-          live,
-          logger: mockServices.logger.mock(),
-          deadlineMs,
-        });
+      const { store, trackerWithDeadline, stop } =
+        await recordOnUnwatchedCluster(databaseId);
 
-      await tracker(60_000).sweep();
+      await trackerWithDeadline(60_000).sweep();
       expect((await store.get('r1'))?.state).toBe('deploying');
 
-      await tracker(0).sweep();
+      await trackerWithDeadline(0).sweep();
       const record = await store.get('r1');
       expect(record).toMatchObject({
         state: 'failed',
@@ -77,55 +90,16 @@ describe('DeploymentTracker', () => {
       });
       expect(record?.finishedAt).toBeDefined();
       expect(await store.inFlight('shop', 'web')).toBeUndefined();
-      await live.stop();
-      await knex.destroy();
+      await stop();
     },
   );
 
   it.each(databases.eachSupportedId())(
     'does not read a record for changes on clusters whose cache does not show it, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await migrateDatabase(knex);
-      await knex('applications').insert({
-        name: 'shop',
-        owner: 'group:default/team-a',
-        created_by: 'user:default/alice',
-      });
-      await knex('services').insert({
-        application: 'shop',
-        name: 'web',
-        created_by: 'user:default/alice',
-      });
-      const store = DeploymentStore.create({ knex });
-      const record = {
-        id: 'r1',
-        application: 'shop',
-        service: 'web',
-        action: 'deploy' as const,
-        createdBy: 'user:default/alice',
-        summary: 'first',
-        clusters: ['far-away'],
-      };
-      await knex.transaction(trx => store.insert(record, trx));
-      // No cache for the cluster: it shows no workload of the record.
-      const live = StatusCaches.create({
-        kube: KubeClients.create(),
-        clusters: {
-          list: async () => [],
-          connection: async () => {
-            throw new Error('not registered');
-          },
-        },
-        labelSelector: 'app-platform.io/installation=test',
-        logger: mockServices.logger.mock(),
-      });
-      const tracker = DeploymentTracker.create({
-        store,
-        live,
-        logger: mockServices.logger.mock(),
-        deadlineMs: 60_000,
-      });
+      const { record, store, trackerWithDeadline, stop } =
+        await recordOnUnwatchedCluster(databaseId);
+      const tracker = trackerWithDeadline(60_000);
       tracker.started(record);
       const reads = jest.spyOn(store, 'get');
 
@@ -141,8 +115,7 @@ describe('DeploymentTracker', () => {
       expect(reads).not.toHaveBeenCalled();
       expect((await store.get('r1'))?.targets[0].state).toBe('deploying');
 
-      await live.stop();
-      await knex.destroy();
+      await stop();
     },
   );
 });

@@ -1,6 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 import {
   apiClient,
+  Call,
   kubeFor,
   platformConfig,
   shopWithWebRunning,
@@ -18,42 +20,57 @@ jest.setTimeout(180_000);
 
 const SVC = '/applications/shop/services/web';
 
-/**
- * The engine lists, to prune and to plan deletions, only the kinds it may
- * have placed for a service on a cluster (`service_clusters.placed_kinds`),
- * recorded before it applies; a row from before the column lists them all.
- */
-describe('the kinds the engine placed', () => {
+/** The platform on one sandbox cluster, `alpha`, with shop/web running v1. */
+async function shopOnAlpha(knex: Knex) {
+  const { alpha } = await startSandboxes('alpha');
+  const platform = await startTestPlatform({
+    knex,
+    appPlatform: platformConfig({ alpha }),
+  });
+  const call = apiClient(platform.server, []);
+  const stop = async () => {
+    await platform.stop();
+    await alpha.stop();
+  };
+  try {
+    await shopWithWebRunning(call, { admin: ADMIN, owner: ALICE }, 1);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { alpha, call, stop };
+}
+
+/** Deploys and waits until the record succeeded. */
+async function deployed(call: Call, body: object) {
+  const res = await call(ALICE, 'post', `${SVC}/deployments`, body);
+  expect(res.status).toBe(202);
+  return waitFor(async () => {
+    const r = await call(ALICE, 'get', `${SVC}/deployments/${res.body.id}`);
+    return r.body.state === 'succeeded' ? r.body : undefined;
+  }, `deployment ${res.body.id}`);
+}
+
+/** What the engine asks of a cluster to plan, apply and prune. */
+describe('ServiceWorkloads', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
+  /*
+   * It lists, to prune and to plan deletions, only the kinds it may have
+   * placed for a service on a cluster (`service_clusters.placed_kinds`),
+   * recorded before it applies; a row from before the column lists them all.
+   */
   it.each(databases.eachSupportedId())(
     'prunes what a version no longer renders, lists only those kinds, and every kind when not known, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const { alpha } = await startSandboxes('alpha');
-      const platform = await startTestPlatform({
-        knex,
-        appPlatform: platformConfig({ alpha }),
-      });
-      const call = apiClient(platform.server, []);
+      const { alpha, call, stop } = await shopOnAlpha(knex);
       const core = kubeFor(alpha).core;
       const placed = async () => {
         const row = await knex('service_clusters')
           .where({ application: 'shop', service: 'web', cluster: 'alpha' })
           .first('placed_kinds');
         return row.placed_kinds ? JSON.parse(row.placed_kinds) : undefined;
-      };
-      const deploy = async (body: object) => {
-        const res = await call(ALICE, 'post', `${SVC}/deployments`, body);
-        expect(res.status).toBe(202);
-        return waitFor(async () => {
-          const r = await call(
-            ALICE,
-            'get',
-            `${SVC}/deployments/${res.body.id}`,
-          );
-          return r.body.state === 'succeeded' ? r.body : undefined;
-        }, `deployment ${res.body.id}`);
       };
       const configMaps = async () =>
         (
@@ -63,11 +80,10 @@ describe('the kinds the engine placed', () => {
           })
         ).items.map(c => c.metadata!.name);
       try {
-        await shopWithWebRunning(call, { admin: ADMIN, owner: ALICE }, 1);
         expect(await placed()).toEqual(['v1/Service', 'apps/v1/Deployment']);
 
         // A config file adds a ConfigMap: recorded with the rest.
-        await deploy({
+        await deployed(call, {
           spec: spec('shop/web:2', {
             configFiles: [{ name: 'app.conf', content: 'a=1' }],
           }),
@@ -90,7 +106,7 @@ describe('the kinds the engine placed', () => {
             (o: any) => o.action === 'delete',
           ),
         ).toEqual([expect.objectContaining({ kind: 'ConfigMap' })]);
-        await deploy({ spec: spec('shop/web:3') });
+        await deployed(call, { spec: spec('shop/web:3') });
         expect(await configMaps()).toEqual([]);
         expect((await placed()).sort()).toEqual([
           'apps/v1/Deployment',
@@ -117,7 +133,7 @@ describe('the kinds the engine placed', () => {
             (o: any) => o.action === 'delete',
           ),
         ).toEqual([]);
-        await deploy({ spec: spec('shop/web:4') });
+        await deployed(call, { spec: spec('shop/web:4') });
         expect(await configMaps()).toEqual(['web-left-over']);
 
         // ...while a row from before the column lists every kind.
@@ -132,7 +148,7 @@ describe('the kinds the engine placed', () => {
             .filter((o: any) => o.action === 'delete')
             .map((o: any) => o.name),
         ).toEqual(['web-left-over']);
-        await deploy({ spec: spec('shop/web:5') });
+        await deployed(call, { spec: spec('shop/web:5') });
         expect(await configMaps()).toEqual([]);
         expect((await placed()).sort()).toEqual([
           'apps/v1/Deployment',
@@ -146,8 +162,35 @@ describe('the kinds the engine placed', () => {
           return live.items.length === 0 ? true : undefined;
         }, 'the service removed');
       } finally {
-        await platform.stop();
-        await alpha.stop();
+        await stop();
+      }
+    },
+  );
+
+  /*
+   * A deploy wakes a pass for its service; a record the engine has not
+   * applied on a cluster is out of sync whatever the cluster holds, so that
+   * pass applies without first listing the cluster's workloads.
+   */
+  it.each(databases.eachSupportedId())(
+    'applies a new record without listing the cluster, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { alpha, call, stop } = await shopOnAlpha(knex);
+      try {
+        // The pass's cluster-wide list of Deployments fails from now on;
+        // the status caches listed theirs before and keep watching.
+        alpha.faults.set({
+          errorRate: 1,
+          match: { path: '/apis/apps/v1/deployments', verbs: ['list'] },
+        });
+        const record = await deployed(call, { spec: spec('shop/web:2') });
+        expect(record.targets).toEqual([
+          expect.objectContaining({ cluster: 'alpha', state: 'succeeded' }),
+        ]);
+      } finally {
+        alpha.faults.set({ errorRate: 0, match: undefined });
+        await stop();
       }
     },
   );
