@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
+import { KubeClients } from '../kube/KubeClients';
 import {
   apiClient,
   Call,
@@ -170,13 +171,16 @@ describe('ServiceWorkloads', () => {
   /*
    * A deploy wakes a pass for its service; a record the engine has not
    * applied on a cluster is out of sync whatever the cluster holds, so that
-   * pass applies without first listing the cluster's workloads.
+   * pass applies without first listing the cluster's workloads. What to
+   * prune is listed while the objects are applied, so no round trip follows
+   * the last apply.
    */
   it.each(databases.eachSupportedId())(
-    'applies a new record without listing the cluster, on %p',
+    'applies a new record without listing the cluster, and lists what to prune before it applies, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const { alpha, call, stop } = await shopOnAlpha(knex);
+      const clusterCalls = jest.spyOn(KubeClients.prototype, 'call');
       try {
         // The pass's cluster-wide list of Deployments fails from now on;
         // the status caches listed theirs before and keep watching.
@@ -188,7 +192,12 @@ describe('ServiceWorkloads', () => {
         expect(record.targets).toEqual([
           expect.objectContaining({ cluster: 'alpha', state: 'succeeded' }),
         ]);
+        const operations = clusterCalls.mock.calls.map(([, op]) => op);
+        const listed = operations.indexOf('list service objects');
+        expect(listed).toBeGreaterThanOrEqual(0);
+        expect(listed).toBeLessThan(operations.indexOf('apply Service'));
       } finally {
+        clusterCalls.mockRestore();
         alpha.faults.set({ errorRate: 0, match: undefined });
         await stop();
       }

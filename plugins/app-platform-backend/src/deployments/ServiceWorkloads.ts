@@ -288,6 +288,20 @@ export class ServiceWorkloads implements ReconcileDomain {
     });
     try {
       const { objects } = await this.renderOnce(record);
+      // What the version no longer renders is listed while the objects are
+      // applied, not after: a deploy waits one round trip less, and that
+      // round trip does not queue behind the rollouts the applies start.
+      // Meanwhile only this record's converge creates objects of the service
+      // (one record is in flight per service), and those are kept anyway.
+      const listed = this.listOurs(
+        cluster,
+        application,
+        service,
+        kindsToList(placed, objects),
+      );
+      // Awaited after the applies; when one of them fails first, its error
+      // is the converge's and this one is dropped.
+      listed.catch(() => {});
       // Recorded first: a crash after an apply still lists the new kinds.
       const kinds = [...new Set(objects.map(kindKey))];
       if (placed && kinds.some(kind => !placed.includes(kind))) {
@@ -315,13 +329,7 @@ export class ServiceWorkloads implements ReconcileDomain {
           },
         });
       }
-      const kept = await this.prune(
-        cluster,
-        application,
-        service,
-        objects,
-        placed,
-      );
+      const kept = await this.prune(cluster, objects, await listed);
       const stays = [...new Set([...kinds, ...kept.map(kindKey)])];
       if (
         placed?.length !== stays.length ||
@@ -411,23 +419,16 @@ export class ServiceWorkloads implements ReconcileDomain {
   }
 
   /**
-   * Removes what the version no longer renders, newest kinds first; answers
-   * what stays of ours besides the version's objects (claims).
+   * Removes those of the service's objects (`ours`) that the version no
+   * longer renders, newest kinds first; answers what stays of ours besides
+   * the version's objects (claims).
    */
   private async prune(
     cluster: ClusterConnection,
-    application: string,
-    service: string,
     keep: KubernetesObject[],
-    placed: string[] | undefined,
+    ours: KubernetesObject[],
   ): Promise<KubernetesObject[]> {
     const wanted = new Set(keep.map(o => `${o.kind}/${o.metadata?.name}`));
-    const ours = await this.listOurs(
-      cluster,
-      application,
-      service,
-      kindsToList(placed, keep),
-    );
     const others = ours.filter(
       o => !wanted.has(`${o.kind}/${o.metadata?.name}`),
     );

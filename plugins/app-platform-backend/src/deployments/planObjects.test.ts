@@ -312,6 +312,28 @@ describe('planCluster', () => {
     expect(result.objects).toEqual([]);
   });
 
+  it('lists what it may delete while it plans the objects, not after them', async () => {
+    const ns = await namespace();
+    const desired = [deployment(ns, 'web'), kubeService(ns, 'web')];
+    await apply(desired);
+    const calls = jest.spyOn(kube, 'call');
+    try {
+      expect(actions(await plan(ns, desired))).toEqual([
+        'unchanged Deployment/web',
+        'unchanged Service/web',
+      ]);
+      const operations = calls.mock.calls.map(([, op]) => op);
+      const lists = operations.filter(op => op.startsWith('list '));
+      expect(lists).toEqual(
+        expect.arrayContaining(['list Deployment', 'list Service']),
+      );
+      // Every list goes out before the first object is even read.
+      expect(operations.slice(0, lists.length)).toEqual(lists);
+    } finally {
+      calls.mockRestore();
+    }
+  });
+
   it('returns an error for an unavailable cluster instead of throwing', async () => {
     const ns = await namespace();
     sandbox.faults.set({ unavailable: true });

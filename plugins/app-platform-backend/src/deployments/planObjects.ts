@@ -106,6 +106,20 @@ export async function planCluster(options: {
       labels: { ...object.metadata?.labels, ...owned.ownershipLabels() },
     },
   }));
+  // Listed while the objects are read and dry-run applied: the plan waits
+  // for the slowest of them, not for their sum.
+  const deletions = plannedDeletions({
+    kube,
+    owned,
+    cluster,
+    namespace,
+    service,
+    desired,
+    placedKinds: options.placedKinds,
+    signal,
+  });
+  // Awaited once the objects are planned.
+  deletions.catch(() => {});
   try {
     for (const object of desired) {
       signal?.throwIfAborted();
@@ -164,18 +178,7 @@ export async function planCluster(options: {
       );
       objects.push(compare(live, applied));
     }
-    objects.push(
-      ...(await plannedDeletions({
-        kube,
-        owned,
-        cluster,
-        namespace,
-        service,
-        desired,
-        placedKinds: options.placedKinds,
-        signal,
-      })),
-    );
+    objects.push(...(await deletions));
   } catch (error) {
     refusals.push(
       error instanceof NotOwnedError ? error.message : describeKubeError(error),
@@ -228,45 +231,46 @@ async function plannedDeletions(options: {
   const selector = `${
     APP_PLATFORM_LABELS.service
   }=${service},${owned.selector()}`;
-  const deletions: PlannedObject[] = [];
-  for (const { apiVersion, kind } of kinds) {
-    signal?.throwIfAborted();
-    let items: KubernetesObject[];
-    try {
-      const list = await kube.call(
-        cluster,
-        `list ${kind}`,
-        ({ objects }) =>
-          objects.list(
-            apiVersion,
-            kind,
-            namespace,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            selector,
-          ),
-        { signal },
-      );
-      items = list.items;
-    } catch (error) {
-      // A cluster that does not serve the kind has none of it.
-      if (kubeErrorCode(error) === 404) continue;
-      throw error;
-    }
-    const gone = items
-      .map(item => ({ ...item, kind: item.kind ?? kind }))
-      .filter(
-        item =>
-          isPrunable(item) &&
-          !kept.has(keyOf(item)) &&
-          !item.metadata?.deletionTimestamp,
-      )
-      .sort((a, b) =>
-        (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1,
-      );
-    deletions.push(...gone.map(item => plannedOf(item, 'delete')));
-  }
-  return deletions;
+  const lists = await Promise.all(
+    kinds.map(async ({ apiVersion, kind }) => {
+      signal?.throwIfAborted();
+      let items: KubernetesObject[];
+      try {
+        const list = await kube.call(
+          cluster,
+          `list ${kind}`,
+          ({ objects }) =>
+            objects.list(
+              apiVersion,
+              kind,
+              namespace,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              selector,
+            ),
+          { signal },
+        );
+        items = list.items;
+      } catch (error) {
+        // A cluster that does not serve the kind has none of it.
+        if (kubeErrorCode(error) === 404) return [];
+        throw error;
+      }
+      const gone = items
+        .map(item => ({ ...item, kind: item.kind ?? kind }))
+        .filter(
+          item =>
+            isPrunable(item) &&
+            !kept.has(keyOf(item)) &&
+            !item.metadata?.deletionTimestamp,
+        )
+        .sort((a, b) =>
+          (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1,
+        );
+      return gone.map(item => plannedOf(item, 'delete'));
+    }),
+  );
+  return lists.flat();
 }
