@@ -413,6 +413,46 @@ describe('deriveServiceState', () => {
     ).toBe('running');
   });
 
+  it('is deploying until the ReplicaSet of the revision is seen, not failing with an older one', () => {
+    // A rollback from a bad revision 3 to revision 2's template: the
+    // controller moves that ReplicaSet to revision 4, and the cache may get
+    // the Deployment before the ReplicaSet.
+    const back = deployment();
+    back.metadata!.annotations![REVISION] = '4';
+    const pulling = pod('bad', '3', {
+      container: {
+        ready: false,
+        state: { waiting: { reason: 'ErrImagePull', message: 'no such host' } },
+      },
+    });
+    const pods = [pod('a', '2'), pod('b', '2'), pod('c', '2'), pulling];
+    expect(
+      deriveServiceState(
+        objects({
+          deployment: back,
+          replicaSets: [replicaSet('2'), replicaSet('3', { replicas: 1 })],
+          pods,
+        }),
+      ),
+    ).toMatchObject({
+      state: 'deploying',
+      reason: 'WaitingForReplicaSet',
+      message: 'waiting for the ReplicaSet of revision 4',
+    });
+
+    const restamped = replicaSet('2');
+    restamped.metadata!.annotations![REVISION] = '4';
+    expect(
+      deriveServiceState(
+        objects({
+          deployment: back,
+          replicaSets: [restamped, replicaSet('3', { replicas: 0 })],
+          pods,
+        }),
+      ).state,
+    ).toBe('running');
+  });
+
   it('takes the message of the latest Warning event about the pod when the status has none', () => {
     const bad = waitingPod('ImagePullBackOff');
     const result = deriveServiceState(

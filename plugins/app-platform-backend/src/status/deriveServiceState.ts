@@ -189,7 +189,20 @@ function deploymentState(
   const status = deployment.status ?? {};
   const desiredReplicas = base.desiredReplicas;
   const name = deployment.metadata?.name ?? 'deployment';
+  const revision = deployment.metadata?.annotations?.[REVISION_ANNOTATION];
   const newRs = newReplicaSet(deployment, objects.replicaSets);
+  if (revision !== undefined && !newRs) {
+    // The controller stamps the ReplicaSet before the Deployment, but each
+    // kind has its own watch: until the cache has the ReplicaSet of this
+    // revision, the newest one it has may be the version being replaced,
+    // and a rollback would inherit that version's failing pods.
+    return {
+      ...base,
+      state: 'deploying',
+      reason: 'WaitingForReplicaSet',
+      message: `waiting for the ReplicaSet of revision ${revision}`,
+    };
+  }
   const newPods = newRs ? podsOf(newRs, live) : live;
   const cause =
     replicaFailure(deployment, newRs) ??
@@ -336,8 +349,9 @@ function versionOf(workload: V1Deployment | V1StatefulSet, label: string) {
 
 /**
  * The ReplicaSet of the Deployment's current revision (the deployment
- * controller stamps both with `deployment.kubernetes.io/revision`), else the
- * newest one the Deployment owns.
+ * controller stamps both with `deployment.kubernetes.io/revision`), none when
+ * no ReplicaSet has that revision yet; without the annotation, the newest one
+ * the Deployment owns.
  */
 function newReplicaSet(
   deployment: V1Deployment,
@@ -351,13 +365,11 @@ function newReplicaSet(
     return !uid || !owners?.length || owners.some(o => o.uid === uid);
   });
   const revision = deployment.metadata?.annotations?.[REVISION_ANNOTATION];
-  const current =
-    revision !== undefined
-      ? owned.find(
-          rs => rs.metadata?.annotations?.[REVISION_ANNOTATION] === revision,
-        )
-      : undefined;
-  if (current) return current;
+  if (revision !== undefined) {
+    return owned.find(
+      rs => rs.metadata?.annotations?.[REVISION_ANNOTATION] === revision,
+    );
+  }
   return [...owned].sort(
     (a, b) =>
       revisionOf(b) - revisionOf(a) ||
