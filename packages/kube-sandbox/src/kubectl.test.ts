@@ -218,6 +218,26 @@ describe.each(KUBECTLS)('kubectl $version against the sandbox', k => {
     expect(conflict.code).not.toBe(0);
     expect(conflict.stderr).toContain('conflict');
 
+    // A resourceVersion in the manifest is a precondition, forced or not.
+    fs.writeFileSync(
+      path.join(dir, 'app-stale.yaml'),
+      manifest('nginx:1.25').replace(
+        '  name: web\n',
+        '  name: web\n  resourceVersion: "1"\n',
+      ),
+    );
+    const stale = await kubectl(
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '-f',
+      path.join(dir, 'app-stale.yaml'),
+    );
+    expect(stale.code).not.toBe(0);
+    expect(stale.stderr).toMatch(
+      /Operation cannot be fulfilled on deployments.apps "web": the object has been modified/,
+    );
+
     // Listed inside the retry: a pod of the replaced ReplicaSet may be gone
     // by the time its logs are asked for.
     const logs = await eventually(async () => {

@@ -575,6 +575,22 @@ export class KubeApi {
       );
     }
     const existing = this.store.get(t, namespace, name);
+    // As the API server: a resourceVersion in the applied configuration is
+    // a precondition on the live object, so an apply never lands on an
+    // object changed (or replaced) since the applier read it.
+    const expected = applied.metadata.resourceVersion;
+    if (
+      existing &&
+      expected &&
+      expected !== existing.metadata.resourceVersion
+    ) {
+      throw StatusError.conflict(
+        t.plural,
+        t.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
+    }
     const merged = serverSideApply({
       live: existing,
       applied,

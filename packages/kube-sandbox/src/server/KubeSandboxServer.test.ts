@@ -1392,6 +1392,42 @@ describe('KubeSandboxServer via @kubernetes/client-node', () => {
         PatchStrategy.ServerSideApply,
       );
       expect(dropped.metadata?.labels).toBeUndefined();
+
+      // A resourceVersion in the applied configuration is a precondition:
+      // stale, the apply is refused whatever force says; current, it lands.
+      const stale = await failure(
+        c.objects.patch(
+          {
+            ...withLabel,
+            metadata: {
+              ...withLabel.metadata,
+              resourceVersion: forced.metadata?.resourceVersion,
+            },
+          },
+          undefined,
+          undefined,
+          'platform',
+          true,
+          PatchStrategy.ServerSideApply,
+        ),
+      );
+      expect(stale.code).toBe(409);
+      expect(statusOf(stale).message).toMatch(/the object has been modified/);
+      const current = await c.objects.patch(
+        {
+          ...withLabel,
+          metadata: {
+            ...withLabel.metadata,
+            resourceVersion: dropped.metadata?.resourceVersion,
+          },
+        },
+        undefined,
+        undefined,
+        'platform',
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+      expect(current.metadata?.labels).toEqual({ team: 'a' });
     });
   });
 

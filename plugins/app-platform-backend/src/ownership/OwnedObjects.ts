@@ -72,8 +72,9 @@ function asSpec(ref: ObjectRef): KubernetesObject {
  * Cluster writes that touch only what this installation created. Every object
  * it creates carries `app-platform.io/installation=<id>`; an update first reads
  * the object and checks that label (and applies with the resourceVersion it
- * read, so nobody's change in between is overwritten blindly); a delete checks
- * the label and sends the uid and resourceVersion it read as preconditions.
+ * read, so nobody's change in between is overwritten blindly: a conflict reads
+ * and checks again, a few times); a delete checks the label and sends the uid
+ * and resourceVersion it read as preconditions.
  */
 export class OwnedObjects {
   private constructor(
@@ -136,6 +137,7 @@ export class OwnedObjects {
       /** Refuses (by throwing) an object of ours that the caller may not take over. */
       check?: (live: KubernetesObject) => void;
     },
+    attemptsLeft = 3,
   ): Promise<EnsureResult> {
     const desired = this.stamp(object);
     const ref = refOf(desired);
@@ -151,8 +153,8 @@ export class OwnedObjects {
         return { action: 'created', object: created };
       } catch (error) {
         // Someone created it between our read and our create: decide again.
-        if (kubeErrorCode(error) === 409)
-          return this.ensure(cluster, object, options);
+        if (kubeErrorCode(error) === 409 && attemptsLeft > 1)
+          return this.ensure(cluster, object, options, attemptsLeft - 1);
         throw error;
       }
     }
@@ -188,26 +190,36 @@ export class OwnedObjects {
           },
         }
       : desired;
-    const updated = await this.kube.call(
-      cluster,
-      `apply ${ref.kind}`,
-      ({ objects }) =>
-        objects.patch(
-          {
-            ...applied,
-            metadata: {
-              ...applied.metadata,
-              resourceVersion: live.metadata?.resourceVersion,
+    try {
+      const updated = await this.kube.call(
+        cluster,
+        `apply ${ref.kind}`,
+        ({ objects }) =>
+          objects.patch(
+            {
+              ...applied,
+              metadata: {
+                ...applied.metadata,
+                resourceVersion: live.metadata?.resourceVersion,
+              },
             },
-          },
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
-        ),
-    );
-    return { action: adopting ? 'adopted' : 'updated', object: updated };
+            undefined,
+            undefined,
+            FIELD_MANAGER,
+            true,
+            PatchStrategy.ServerSideApply,
+          ),
+      );
+      return { action: adopting ? 'adopted' : 'updated', object: updated };
+    } catch (error) {
+      // The object changed since we read it: a controller writing the status
+      // of a rollout still under way does that all the time. Decide again on
+      // what it is now, ownership included.
+      if (kubeErrorCode(error) === 409 && attemptsLeft > 1) {
+        return this.ensure(cluster, object, options, attemptsLeft - 1);
+      }
+      throw error;
+    }
   }
 
   /**
