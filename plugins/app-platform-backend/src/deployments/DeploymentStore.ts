@@ -325,7 +325,10 @@ export class DeploymentStore {
     };
   }
 
-  /** What each cluster should run for the service: cluster → record. */
+  /**
+   * What each cluster should run for the service: cluster → record, with the
+   * kinds the engine may have placed there (see `placedKinds`).
+   */
   async desired(
     filter: { application?: string; service?: string; cluster?: string },
     trx: Knex = this.knex,
@@ -335,6 +338,7 @@ export class DeploymentStore {
       service: string;
       cluster: string;
       deploymentId: string;
+      placedKinds?: string[];
     }>
   > {
     const query = trx('service_clusters');
@@ -348,6 +352,7 @@ export class DeploymentStore {
       service: row.service,
       cluster: row.cluster,
       deploymentId: row.deployment_id,
+      placedKinds: row.placed_kinds ? JSON.parse(row.placed_kinds) : undefined,
     }));
   }
 
@@ -431,18 +436,21 @@ export class DeploymentStore {
     },
     options?: { reopen?: boolean },
   ): Promise<boolean> {
-    const current = await this.knex('deployment_targets')
-      .where({ deployment_id: id, cluster })
-      .first();
-    if (
-      !current ||
-      (current.state === change.state &&
-        (current.reason ?? undefined) === change.reason)
-    ) {
-      return false;
-    }
+    // One statement: each cluster of a deploy moves its target twice on the
+    // way to its first request, and every statement on SQLite's one
+    // connection waits for the other clusters' ones.
     const query = this.knex('deployment_targets')
-      .where({ deployment_id: id, cluster, state: current.state })
+      .where({ deployment_id: id, cluster })
+      // The same state for the same reason is no change.
+      .where(differs =>
+        differs
+          .whereNot('state', change.state)
+          .orWhere(reason =>
+            change.reason === undefined
+              ? reason.whereNotNull('reason')
+              : reason.whereNull('reason').orWhereNot('reason', change.reason),
+          ),
+      )
       .whereIn(
         'deployment_id',
         this.knex('deployments').select('id').where({ id, in_flight: 1 }),

@@ -64,8 +64,74 @@ describe('DeploymentTracker', () => {
       await live.stop();
       await knex.destroy();
     };
-    return { record, store, trackerWithDeadline, stop };
+    return { knex, record, store, trackerWithDeadline, stop };
   }
+
+  it.each(databases.eachSupportedId())(
+    'moves a target in one statement, only on a change, on %p',
+    async databaseId => {
+      const { knex, store, stop } = await recordOnUnwatchedCluster(databaseId);
+      let statements = 0;
+      knex.on('query', () => {
+        statements += 1;
+      });
+      const move = async (
+        state: 'deploying' | 'failed',
+        reason?: string,
+        reopen?: boolean,
+      ) => {
+        statements = 0;
+        const changed = await store.updateTarget(
+          'r1',
+          'far-away',
+          { state, reason },
+          { reopen },
+        );
+        expect(statements).toBe(1);
+        return changed;
+      };
+      const target = async () => (await store.get('r1'))!.targets[0];
+
+      expect(await move('deploying')).toBe(true);
+      expect(await move('deploying')).toBe(false);
+      expect(await move('failed', 'ImagePullBackOff')).toBe(true);
+      expect(await target()).toMatchObject({
+        state: 'failed',
+        reason: 'ImagePullBackOff',
+      });
+      // Terminal: only a reopen moves it, and only to something else.
+      expect(await move('failed', 'CrashLoopBackOff')).toBe(false);
+      expect(await move('failed', 'ImagePullBackOff', true)).toBe(false);
+      expect(await move('failed', 'CrashLoopBackOff', true)).toBe(true);
+      expect(await move('failed', undefined, true)).toBe(true);
+      expect(await target()).toMatchObject({ state: 'failed' });
+      expect((await target()).reason).toBeUndefined();
+      expect(await move('failed', undefined, true)).toBe(false);
+      expect(await move('deploying', undefined, true)).toBe(true);
+      // An ended record's targets stay as they ended.
+      await store.failUnsettled('r1', 'DeadlineExceeded', 'too slow');
+      expect(await store.completeIfSettled('r1')).toBe('failed');
+      expect(await move('deploying', undefined, true)).toBe(false);
+      await stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'does not look for the end of a record whose applied target rolls out, on %p',
+    async databaseId => {
+      const { record, store, trackerWithDeadline, stop } =
+        await recordOnUnwatchedCluster(databaseId);
+      const tracker = trackerWithDeadline(60_000);
+      tracker.started(record);
+      const ends = jest.spyOn(store, 'completeIfSettled');
+
+      await tracker.applied((await store.get('r1'))!, 'far-away');
+
+      expect((await store.get('r1'))?.targets[0].state).toBe('deploying');
+      expect(ends).not.toHaveBeenCalled();
+      await stop();
+    },
+  );
 
   it.each(databases.eachSupportedId())(
     'leaves no record deploying past its deadline, on %p',

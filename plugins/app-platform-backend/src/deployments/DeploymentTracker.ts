@@ -200,12 +200,12 @@ export class DeploymentTracker implements WorkloadListener {
   }
 
   async applied(record: DeploymentRow, cluster: string): Promise<void> {
+    // An ExternalName service is done once applied; anything else rolls out.
+    const done = serviceSpecOf(record)?.serviceType === 'ExternalName';
     const changed = await this.store.updateTarget(
       record.id,
       cluster,
-      serviceSpecOf(record)?.serviceType === 'ExternalName'
-        ? { state: 'succeeded' }
-        : { state: 'deploying' },
+      { state: done ? 'succeeded' : 'deploying' },
       { reopen: true },
     );
     if (changed) {
@@ -221,8 +221,8 @@ export class DeploymentTracker implements WorkloadListener {
       if (!fresh) return;
       await this.evaluate(fresh, [cluster]);
     }
-    // An ExternalName service is done once applied.
-    if (changed) await this.complete(record);
+    // A target rolling out keeps the record open: no need to look.
+    if (changed && done) await this.complete(record);
   }
 
   /** Whether the cluster's cache holds the workload this record applied. */

@@ -8,9 +8,9 @@ import {
   ClusterConnection,
   describeKubeError,
   KubeClients,
-  kubeErrorCode,
 } from '../kube/KubeClients';
 import { OwnedObjects, refOf } from '../ownership/OwnedObjects';
+import { listServiceObjects } from './listServiceObjects';
 import { NameTakenError } from './planObjects';
 import {
   isPrunable,
@@ -265,11 +265,7 @@ export class ServiceWorkloads implements ReconcileDomain {
       cluster: cluster.name,
     });
     const record = row ? await this.store.get(row.deploymentId) : undefined;
-    const placed = await this.store.placedKinds(
-      application,
-      service,
-      cluster.name,
-    );
+    const placed = row?.placedKinds;
     if (!record || record.action === 'delete' || !record.spec) {
       await this.removeAll(cluster, application, service, placed);
       if (record) {
@@ -379,43 +375,19 @@ export class ServiceWorkloads implements ReconcileDomain {
   }
 
   /** The service's objects of ours, of the kinds that may be there. */
-  private async listOurs(
+  private listOurs(
     cluster: ClusterConnection,
     application: string,
     service: string,
     kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
   ): Promise<KubernetesObject[]> {
-    const selector = this.selector(application, service);
-    return this.kube.call(
+    return listServiceObjects({
+      kube: this.kube,
       cluster,
-      'list service objects',
-      async ({ objects }) => {
-        const lists = await Promise.all(
-          kinds.map(({ apiVersion, kind }) =>
-            objects
-              .list(
-                apiVersion,
-                kind,
-                application,
-                undefined,
-                undefined,
-                undefined,
-                undefined,
-                selector,
-              )
-              .then(
-                list => list.items.map(item => ({ ...item, apiVersion, kind })),
-                // A cluster that does not serve the kind has none of it.
-                error => {
-                  if (kubeErrorCode(error) === 404) return [];
-                  throw error;
-                },
-              ),
-          ),
-        );
-        return lists.flat();
-      },
-    );
+      namespace: application,
+      selector: this.selector(application, service),
+      kinds,
+    });
   }
 
   /**

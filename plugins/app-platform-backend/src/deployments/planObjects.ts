@@ -9,12 +9,12 @@ import {
   ClusterConnection,
   describeKubeError,
   FIELD_MANAGER,
-  kubeErrorCode,
   KubeClients,
 } from '../kube/KubeClients';
 import { NotOwnedError, OwnedObjects } from '../ownership/OwnedObjects';
 import { diffObjects } from './diffObjects';
-import { isPrunable, kindsToList } from './workloadKinds';
+import { listServiceObjects } from './listServiceObjects';
+import { isPrunable, kindKey, kindsToList } from './workloadKinds';
 
 /** An object of that name exists and is ours, but belongs to another service. */
 export class NameTakenError extends ConflictError {
@@ -29,6 +29,12 @@ export class NameTakenError extends ConflictError {
 
 const keyOf = (object: KubernetesObject) =>
   `${object.kind}/${object.metadata?.name}`;
+
+function byName(a: KubernetesObject, b: KubernetesObject): number {
+  const [x, y] = [a.metadata?.name ?? '', b.metadata?.name ?? ''];
+  if (x === y) return 0;
+  return x < y ? -1 : 1;
+}
 
 function plannedOf(
   object: KubernetesObject,
@@ -231,46 +237,25 @@ async function plannedDeletions(options: {
   const selector = `${
     APP_PLATFORM_LABELS.service
   }=${service},${owned.selector()}`;
-  const lists = await Promise.all(
-    kinds.map(async ({ apiVersion, kind }) => {
-      signal?.throwIfAborted();
-      let items: KubernetesObject[];
-      try {
-        const list = await kube.call(
-          cluster,
-          `list ${kind}`,
-          ({ objects }) =>
-            objects.list(
-              apiVersion,
-              kind,
-              namespace,
-              undefined,
-              undefined,
-              undefined,
-              undefined,
-              selector,
-            ),
-          { signal },
-        );
-        items = list.items;
-      } catch (error) {
-        // A cluster that does not serve the kind has none of it.
-        if (kubeErrorCode(error) === 404) return [];
-        throw error;
-      }
-      const gone = items
-        .map(item => ({ ...item, kind: item.kind ?? kind }))
-        .filter(
-          item =>
-            isPrunable(item) &&
-            !kept.has(keyOf(item)) &&
-            !item.metadata?.deletionTimestamp,
-        )
-        .sort((a, b) =>
-          (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1,
-        );
-      return gone.map(item => plannedOf(item, 'delete'));
-    }),
-  );
-  return lists.flat();
+  const items = await listServiceObjects({
+    kube,
+    cluster,
+    namespace,
+    selector,
+    kinds,
+    signal,
+  });
+  // Kind by kind in creation order, each kind's by name.
+  const order = new Map(kinds.map((kind, index) => [kindKey(kind), index]));
+  return items
+    .filter(
+      item =>
+        isPrunable(item) &&
+        !kept.has(keyOf(item)) &&
+        !item.metadata?.deletionTimestamp,
+    )
+    .sort(
+      (a, b) => order.get(kindKey(a))! - order.get(kindKey(b))! || byName(a, b),
+    )
+    .map(item => plannedOf(item, 'delete'));
 }
