@@ -90,13 +90,8 @@ export class ClusterRegistry {
   }
 
   /** Connections to the clusters that may receive commands now. */
-  async healthyConnections(): Promise<ClusterConnection[]> {
-    const clusters = await this.store.list();
-    const healthy = clusters.filter(c => c.health === 'healthy');
-    const connections = await Promise.all(
-      healthy.map(c => this.store.connection(c.name)),
-    );
-    return connections.filter((c): c is ClusterConnection => c !== undefined);
+  healthyConnections(): Promise<ClusterConnection[]> {
+    return this.store.healthyConnections();
   }
 
   async connection(name: string): Promise<ClusterConnection> {

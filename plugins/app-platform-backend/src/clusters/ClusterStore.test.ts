@@ -72,3 +72,66 @@ describe('ClusterStore.reencryptTokens', () => {
     },
   );
 });
+
+describe('ClusterStore.healthyConnections', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+  it.each(databases.eachSupportedId())(
+    'answers the healthy clusters, by name, with their tokens, in one query, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateDatabase(knex);
+      const store = ClusterStore.create({
+        knex,
+        cipher: TokenCipher.fromConfig(
+          new ConfigReader({
+            appPlatform: {
+              encryptionKeys: [
+                { id: 'k1', key: randomBytes(32).toString('base64') },
+              ],
+            },
+          }),
+        ),
+      });
+      for (const name of ['gamma', 'alpha', 'beta', 'delta']) {
+        await store.insert({
+          name,
+          url: `https://${name}.example:6443`,
+          environment: 'test',
+          labels: {},
+          skipTLSVerify: name === 'beta',
+          source: 'api',
+          createdBy: 'user:default/admin',
+          token: `token-${name}`,
+        });
+      }
+      await store.recordProbe('gamma', 'healthy', undefined);
+      await store.recordProbe('alpha', 'healthy', undefined);
+      await store.recordProbe('beta', 'healthy', undefined);
+      await store.recordProbe('delta', 'unreachable', 'connection refused');
+
+      let statements = 0;
+      knex.on('query', () => {
+        statements += 1;
+      });
+      const healthy = await store.healthyConnections();
+
+      expect(statements).toBe(1);
+      expect(healthy).toEqual([
+        {
+          name: 'alpha',
+          url: 'https://alpha.example:6443',
+          caData: undefined,
+          token: 'token-alpha',
+          skipTLSVerify: false,
+        },
+        expect.objectContaining({
+          name: 'beta',
+          token: 'token-beta',
+          skipTLSVerify: true,
+        }),
+        expect.objectContaining({ name: 'gamma', token: 'token-gamma' }),
+      ]);
+    },
+  );
+});

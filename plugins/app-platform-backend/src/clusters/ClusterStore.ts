@@ -65,7 +65,21 @@ export class ClusterStore {
 
   async connection(name: string): Promise<ClusterConnection | undefined> {
     const row = await this.knex('clusters').where({ name }).first();
-    if (!row) return undefined;
+    return row ? this.toConnection(row) : undefined;
+  }
+
+  /**
+   * Connections to the clusters whose last probe found them healthy, by name,
+   * in one query: a plan, a deploy and its pass each start with them.
+   */
+  async healthyConnections(): Promise<ClusterConnection[]> {
+    const rows = await this.knex('clusters')
+      .where({ health: 'healthy' })
+      .orderBy('name');
+    return rows.map(row => this.toConnection(row));
+  }
+
+  private toConnection(row: any): ClusterConnection {
     return {
       name: row.name,
       url: row.url,
