@@ -996,10 +996,17 @@ export class DeployService {
     service: string,
     objects: KubernetesObject[],
   ): Promise<ClusterPlan[]> {
+    // The kinds placed on every cluster in one read, not one per cluster.
+    const placedKinds = new Map(
+      (await this.records.desired({ application, service })).map(row => [
+        row.cluster,
+        row.placedKinds,
+      ]),
+    );
     const limit = pLimit(CLUSTER_CONCURRENCY);
     return Promise.all(
       clusters.map(cluster =>
-        limit(async () =>
+        limit(() =>
           planCluster({
             kube: this.kube,
             owned: this.owned,
@@ -1007,11 +1014,7 @@ export class DeployService {
             namespace: application,
             service,
             desired: objects,
-            placedKinds: await this.records.placedKinds(
-              application,
-              service,
-              cluster.name,
-            ),
+            placedKinds: placedKinds.get(cluster.name),
           }),
         ),
       ),

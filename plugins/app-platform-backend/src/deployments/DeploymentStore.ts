@@ -327,7 +327,8 @@ export class DeploymentStore {
 
   /**
    * What each cluster should run for the service: cluster → record, with the
-   * kinds the engine may have placed there (see `placedKinds`).
+   * kinds (`apiVersion/kind`) the engine may have placed there; undefined
+   * when not known (every kind may be there).
    */
   async desired(
     filter: { application?: string; service?: string; cluster?: string },
@@ -354,21 +355,6 @@ export class DeploymentStore {
       deploymentId: row.deployment_id,
       placedKinds: row.placed_kinds ? JSON.parse(row.placed_kinds) : undefined,
     }));
-  }
-
-  /**
-   * The kinds (`apiVersion/kind`) the engine may have placed on the cluster
-   * for the service; undefined when not known (every kind may be there).
-   */
-  async placedKinds(
-    application: string,
-    service: string,
-    cluster: string,
-  ): Promise<string[] | undefined> {
-    const row = await this.knex('service_clusters')
-      .where({ application, service, cluster })
-      .first('placed_kinds');
-    return row?.placed_kinds ? JSON.parse(row.placed_kinds) : undefined;
   }
 
   /** Before objects of these kinds are applied: they may be there from now on. */
