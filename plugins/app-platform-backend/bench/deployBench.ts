@@ -15,7 +15,7 @@ import {
   Cluster,
   VersionSpec,
 } from '@internal/plugin-app-platform-common';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -31,6 +31,7 @@ import { DeploymentStore } from '../src/deployments/DeploymentStore';
 import { DeploymentTracker } from '../src/deployments/DeploymentTracker';
 import { SERVICE_COMPONENT } from '../src/deployments/VersionRenderer';
 import { ClusterConnection, KubeClients } from '../src/kube/KubeClients';
+import { BenchDatabase, benchDatabaseLabel } from './benchDatabase';
 import { CpuProfile } from './cpuProfile';
 import { ReconcileStatusStore } from '../src/reconcile/ReconcileStatusStore';
 import { ServiceStore } from '../src/services/ServiceStore';
@@ -186,11 +187,8 @@ async function scaleFigures() {
   const child = await childSandboxes(['scale']);
   const connections = child.connections;
 
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
+  const database = await BenchDatabase.create();
+  const { knex } = database;
   try {
     await migrateDatabase(knex);
     progress('scale: writing the database rows');
@@ -341,7 +339,7 @@ async function scaleFigures() {
     );
     await caches.stop();
   } finally {
-    await knex.destroy();
+    await database.destroy();
     await child.stop();
   }
 }
@@ -514,11 +512,8 @@ async function platformFigures(mode: 'deploy' | 'status') {
     for (const w of [...appliedWaiters]) w();
   };
 
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
+  const database = await BenchDatabase.create();
+  const { knex } = database;
   progress(`${mode}: starting the App Platform backend (startTestBackend)`);
   // BENCH_TRACE_SQL=1: the statements of each plan+apply, for profiling.
   const sqlCounts = new Map<string, number>();
@@ -527,24 +522,32 @@ async function platformFigures(mode: 'deploy' | 'status') {
       sqlCounts.set(q.sql, (sqlCounts.get(q.sql) ?? 0) + 1),
     );
   }
-  const platform = await startTestPlatform({
-    knex,
-    appPlatform: {
-      installationId: 'bench',
-      clusterTimeout: { seconds: 10 },
-      namespaceTemplates: {
-        directory: path.join(ROOT, 'templates/namespaces'),
+  let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+  try {
+    platform = await startTestPlatform({
+      knex,
+      appPlatform: {
+        installationId: 'bench',
+        clusterTimeout: { seconds: 10 },
+        namespaceTemplates: {
+          directory: path.join(ROOT, 'templates/namespaces'),
+        },
+        serviceTemplates: { directory: path.join(ROOT, 'templates/services') },
+        clusters: connections.map(c => ({
+          name: c.name,
+          url: c.url,
+          caData: c.caData,
+          token: c.token,
+          environment: 'production',
+        })),
       },
-      serviceTemplates: { directory: path.join(ROOT, 'templates/services') },
-      clusters: connections.map(c => ({
-        name: c.name,
-        url: c.url,
-        caData: c.caData,
-        token: c.token,
-        environment: 'production',
-      })),
-    },
-  });
+    });
+  } catch (error) {
+    // A PostgreSQL database is not left behind on the server.
+    await database.destroy();
+    await stopSandboxes();
+    throw error;
+  }
   const { caches, deployments } = captured;
   if (!caches || !deployments) throw new Error('plugin internals not captured');
   const server = platform.server as any;
@@ -990,7 +993,7 @@ async function platformFigures(mode: 'deploy' | 'status') {
   } finally {
     progress(`${mode}: stopping`);
     await platform.stop();
-    await knex.destroy();
+    await database.destroy();
     await stopSandboxes();
   }
 }
@@ -1005,7 +1008,7 @@ function printTable() {
     )} | ${r.target.padEnd(w('target'))} | ${result.padEnd(6)} |`;
   console.log('');
   console.log(
-    `App Platform deploy engine, sandboxes with ${LATENCY_MS} ms latency per request:`,
+    `App Platform deploy engine, sandboxes with ${LATENCY_MS} ms latency per request, ${benchDatabaseLabel()}:`,
   );
   console.log(line(head, 'result'));
   console.log(
@@ -1025,6 +1028,8 @@ async function main() {
   const figures = (process.env.BENCH_FIGURES ?? 'scale,deploy,status').split(
     ',',
   );
+  // Checks BENCH_DATABASE before any sandbox starts.
+  progress(`database: ${benchDatabaseLabel()}`);
   if (figures.includes('scale')) await scaleFigures();
   if (figures.includes('deploy')) await platformFigures('deploy');
   if (figures.includes('status')) await platformFigures('status');
