@@ -522,7 +522,7 @@ async function platformFigures(mode: 'deploy' | 'status') {
       sqlCounts.set(q.sql, (sqlCounts.get(q.sql) ?? 0) + 1),
     );
   }
-  let platform: Awaited<ReturnType<typeof startTestPlatform>>;
+  let platform: Awaited<ReturnType<typeof startTestPlatform>> | undefined;
   try {
     platform = await startTestPlatform({
       knex,
@@ -542,16 +542,20 @@ async function platformFigures(mode: 'deploy' | 'status') {
         })),
       },
     });
+    if (!captured.caches || !captured.deployments)
+      throw new Error('plugin internals not captured');
+    const listening = platform.server as any;
+    if (!listening.listening) await new Promise(r => listening.listen(0, r));
   } catch (error) {
     // A PostgreSQL database is not left behind on the server.
+    await platform?.stop();
     await database.destroy();
     await stopSandboxes();
     throw error;
   }
-  const { caches, deployments } = captured;
-  if (!caches || !deployments) throw new Error('plugin internals not captured');
+  // Both checked above.
+  const caches = captured.caches!;
   const server = platform.server as any;
-  if (!server.listening) await new Promise(r => server.listen(0, r));
   const base = `http://127.0.0.1:${
     (server.address() as AddressInfo).port
   }/api/app-platform`;
