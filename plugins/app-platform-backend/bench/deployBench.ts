@@ -425,7 +425,6 @@ async function loadScaleRows(knex: Knex, connections: ClusterConnection[]) {
 
 const originalCreate = {
   caches: StatusCaches.create,
-  deployments: DeployService.create,
   applied: DeploymentTracker.prototype.applied,
 };
 
@@ -487,17 +486,11 @@ async function platformFigures(mode: 'deploy' | 'status') {
     };
   }
 
-  // The plugin's own instances, to hook the figures onto.
-  const captured: {
-    caches?: StatusCaches;
-    deployments?: DeployService;
-  } = {};
+  // The plugin's own status caches, to hook the figures onto.
+  let caches: StatusCaches | undefined;
   const createCaches = originalCreate.caches;
   StatusCaches.create = options =>
-    (captured.caches = createCaches.call(StatusCaches, options));
-  const createDeployService = originalCreate.deployments;
-  DeployService.create = options =>
-    (captured.deployments = createDeployService.call(DeployService, options));
+    (caches = createCaches.call(StatusCaches, options));
   // When the engine has applied a record on a cluster (the target is then `deploying`).
   const applied = new Map<string, Map<string, number>>();
   const appliedWaiters = new Set<() => void>();
@@ -542,8 +535,7 @@ async function platformFigures(mode: 'deploy' | 'status') {
         })),
       },
     });
-    if (!captured.caches || !captured.deployments)
-      throw new Error('plugin internals not captured');
+    if (!caches) throw new Error('plugin internals not captured');
     const listening = platform.server as any;
     if (!listening.listening) await new Promise(r => listening.listen(0, r));
   } catch (error) {
@@ -553,8 +545,6 @@ async function platformFigures(mode: 'deploy' | 'status') {
     await stopSandboxes();
     throw error;
   }
-  // Both checked above.
-  const caches = captured.caches!;
   const server = platform.server as any;
   const base = `http://127.0.0.1:${
     (server.address() as AddressInfo).port
